@@ -1,0 +1,66 @@
+#include "model/object_kind.h"
+
+#include <array>
+#include <utility>
+
+namespace pgtwin {
+namespace {
+
+struct KindInfo {
+  ObjectKind kind;
+  std::string_view name;
+  std::string_view label;
+};
+
+constexpr std::array<KindInfo, 17> kKinds = {{
+    {ObjectKind::kCluster, "cluster", "PgCluster"},
+    {ObjectKind::kRole, "role", "PgRole"},
+    {ObjectKind::kDatabase, "database", "PgDatabase"},
+    {ObjectKind::kExtension, "extension", "PgExtension"},
+    {ObjectKind::kSchema, "schema", "PgSchema"},
+    {ObjectKind::kType, "type", "PgType"},
+    {ObjectKind::kSequence, "sequence", "PgSequence"},
+    {ObjectKind::kTable, "table", "PgTable"},
+    {ObjectKind::kColumn, "column", "PgColumn"},
+    {ObjectKind::kConstraint, "constraint", "PgConstraint"},
+    {ObjectKind::kIndex, "index", "PgIndex"},
+    {ObjectKind::kTrigger, "trigger", "PgTrigger"},
+    {ObjectKind::kView, "view", "PgView"},
+    {ObjectKind::kMaterializedView, "materialized_view", "PgMaterializedView"},
+    {ObjectKind::kFunction, "function", "PgFunction"},
+    {ObjectKind::kProcedure, "procedure", "PgProcedure"},
+    {ObjectKind::kAggregate, "aggregate", "PgAggregate"},
+}};
+
+const KindInfo& Info(ObjectKind kind) { return kKinds[static_cast<size_t>(kind)]; }
+
+}  // namespace
+
+std::string_view KindName(ObjectKind kind) { return Info(kind).name; }
+
+std::string_view KindLabel(ObjectKind kind) { return Info(kind).label; }
+
+std::optional<ObjectKind> KindFromName(std::string_view name) {
+  for (const KindInfo& info : kKinds) {
+    if (info.name == name) return info.kind;
+  }
+  return std::nullopt;
+}
+
+bool IsSchemaQualified(ObjectKind kind) {
+  switch (kind) {
+    case ObjectKind::kType:
+    case ObjectKind::kSequence:
+    case ObjectKind::kTable:
+    case ObjectKind::kView:
+    case ObjectKind::kMaterializedView:
+    case ObjectKind::kFunction:
+    case ObjectKind::kProcedure:
+    case ObjectKind::kAggregate:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace pgtwin
