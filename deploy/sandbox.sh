@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# The pgtwin sandbox: five local PostgreSQL 15 instances on 127.0.0.1 standing in for a company's
+# environments.
+#
+#   deploy/sandbox.sh up                 start every instance; load the Prod shape into a new one
+#   deploy/sandbox.sh status             which instances are running (exit 0 when all are)
+#   deploy/sandbox.sh down [--purge]     stop them; --purge also deletes the sandbox directory
+#   deploy/sandbox.sh uri INSTANCE [DB]  print the connection URI of INSTANCE (database DB)
+#   deploy/sandbox.sh load CONNINFO [prod|int]
+#                                        load the Prod shape (roles, databases, structures) into
+#                                        the empty server CONNINFO names, e.g. a test server
+#
+# Instances (port = base port + offset):
+#   prod-dc1  +0  Prod, primary site: the shape in deploy/sandbox/prod/
+#   prod-dc2  +1  Prod, disaster-recovery site: the same shape
+#   int       +2  INT: the same shape with INT's own role passwords and confdb rows
+#   test-dc1  +3  Test, first site: empty (only the postgres role and the default databases)
+#   test-dc2  +4  Test, second site: empty
+#
+# Environment: PGTWIN_SANDBOX_DIR (default /var/tmp/pgtwin-sandbox), PGTWIN_SANDBOX_PORT (base
+# port, default 6500). `up` is idempotent: running instances are left alone and the shape is
+# loaded only into an instance that never had it. Every SQL error stops loading and fails `up`.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+pg_instance="$here/pg-instance.sh"
+shape_dir="$here/sandbox/prod"
+psql_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}/psql"
+
+root=${PGTWIN_SANDBOX_DIR:-/var/tmp/pgtwin-sandbox}
+root=${root%/}
+stamp="$root/.pgtwin-sandbox"   # marks the directory as ours and records the base port
+
+instances=(prod-dc1 prod-dc2 int test-dc1 test-dc2)
+declare -A shape_env=([prod-dc1]=prod [prod-dc2]=prod [int]=int)
+
+usage() {
+  sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 64
+}
+
+# Prints an error (and the recovery hint of the step under way, if any) and exits.
+recovery_hint=""
+die() {
+  echo "sandbox: $*" >&2
+  [ -z "$recovery_hint" ] || echo "sandbox: $recovery_hint" >&2
+  exit 1
+}
+
+# The base port: the one recorded when the sandbox was created, else PGTWIN_SANDBOX_PORT or 6500.
+base_port() {
+  local recorded=""
+  if [ -f "$stamp" ]; then recorded=$(sed -n 's/^base_port=//p' "$stamp"); fi
+  echo "${recorded:-${PGTWIN_SANDBOX_PORT:-6500}}"
+}
+base=$(base_port)
+if ! [[ $base =~ ^[0-9]+$ ]] || [ "$base" -lt 1024 ] || [ "$base" -gt 65530 ]; then
+  die "base port '$base' is not a number between 1024 and 65530"
+fi
+
+port_of() {
+  local name=$1 i
+  for i in "${!instances[@]}"; do
+    if [ "${instances[$i]}" = "$name" ]; then echo $((base + i)); return; fi
+  done
+  die "unknown instance '$name' (one of: ${instances[*]})"
+}
+
+uri_of() { echo "postgresql://postgres@127.0.0.1:$(port_of "$1")/${2:-postgres}"; }
+
+is_running() { "$pg_instance" status "$root/$1" 2>/dev/null; }
+
+contents_of() {
+  case "${shape_env[$1]:-}" in
+    prod) echo "Prod shape" ;;
+    int) echo "Prod shape, INT passwords" ;;
+    *) echo "empty" ;;
+  esac
+}
+
+# Runs one SQL file through psql, stopping at the first error.
+run_sql_file() {
+  local conninfo=$1 db=$2 file=$3; shift 3
+  PGOPTIONS='--client-min-messages=warning' "$psql_bin" -X -q -v ON_ERROR_STOP=1 "$@" \
+    -d "$conninfo dbname=$db" -f "$file" >/dev/null \
+    || die "loading ${file#"$here/"} into database $db failed (error above)"
+}
+
+# Loads the Prod shape into the server `conninfo` names: roles.sql and databases.sql once, then
+# each other file into the database named after it, or into every shard <name>_pNNN of it.
+load_shape() {
+  local conninfo=$1 env=$2 file name db dbs
+  run_sql_file "$conninfo" postgres "$shape_dir/roles.sql" -v env="$env"
+  run_sql_file "$conninfo" postgres "$shape_dir/databases.sql" -v env="$env"
+  for file in "$shape_dir"/*.sql; do
+    name=$(basename "$file" .sql)
+    case "$name" in roles | databases) continue ;; esac
+    [[ $name =~ ^[a-z][a-z0-9_]*$ ]] || die "${file#"$here/"}: name is not a database name"
+    dbs=$("$psql_bin" -X -A -t -d "$conninfo dbname=postgres" \
+      -c "SELECT datname FROM pg_database WHERE datname ~ '^${name}(_p[0-9]{3})?\$' ORDER BY 1") \
+      || die "cannot list the databases through '$conninfo'"
+    [ -n "$dbs" ] || die "${file#"$here/"} has no database: create '$name' or '${name}_p000' in databases.sql"
+    for db in $dbs; do
+      if [[ $db =~ _p([0-9]{3})$ ]]; then
+        run_sql_file "$conninfo" "$db" "$file" -v env="$env" -v shard=$((10#${BASH_REMATCH[1]}))
+      else
+        run_sql_file "$conninfo" "$db" "$file" -v env="$env"
+      fi
+    done
+  done
+}
+
+print_table() {
+  local name state
+  printf '%-10s %-6s %-8s %-26s %s\n' INSTANCE PORT STATE CONTENTS URI
+  for name in "${instances[@]}"; do
+    if is_running "$name"; then state=running
+    elif [ -d "$root/$name/data" ]; then state=stopped
+    else state=absent; fi
+    printf '%-10s %-6s %-8s %-26s %s\n' \
+      "$name" "$(port_of "$name")" "$state" "$(contents_of "$name")" "$(uri_of "$name")"
+  done
+}
+
+port_in_use() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
+
+cmd_up() {
+  local name dir port
+  if [ -n "${PGTWIN_SANDBOX_PORT:-}" ] && [ "$PGTWIN_SANDBOX_PORT" != "$base" ]; then
+    die "$root was created with base port $base, not PGTWIN_SANDBOX_PORT=$PGTWIN_SANDBOX_PORT" \
+      "(run 'deploy/sandbox.sh down --purge' to start over on another port)"
+  fi
+  mkdir -p "$root"
+  chmod 755 "$root"
+  [ -f "$stamp" ] || echo "base_port=$base" > "$stamp"
+  for name in "${instances[@]}"; do
+    dir="$root/$name"
+    port=$(port_of "$name")
+    if ! is_running "$name"; then
+      port_in_use "$port" && die "port $port for $name is taken by another program" \
+        "(set PGTWIN_SANDBOX_PORT to another base port)"
+      echo "sandbox: starting $name on 127.0.0.1:$port"
+      "$pg_instance" start "$dir" "$port"
+    fi
+    if [ -n "${shape_env[$name]:-}" ] && [ ! -f "$dir/shape-loaded" ]; then
+      echo "sandbox: loading the Prod shape into $name"
+      recovery_hint="$name is half loaded; start over with 'deploy/sandbox.sh down --purge'"
+      load_shape "host=$dir port=$port user=postgres" "${shape_env[$name]}"
+      recovery_hint=""
+      echo "${shape_env[$name]} $(date -u +%FT%TZ)" > "$dir/shape-loaded"
+    fi
+  done
+  echo
+  print_table
+  echo
+  echo "Databases on prod-dc1, prod-dc2 and int: accountdb_p000..accountdb_p003, clidb, confdb," \
+    "proxydb. Connect as postgres, e.g. psql $(uri_of prod-dc1 accountdb_p000)"
+}
+
+cmd_status() {
+  local name all=0
+  if [ ! -d "$root" ]; then
+    echo "sandbox: no sandbox in $root (run 'deploy/sandbox.sh up')"
+    return 3
+  fi
+  print_table
+  for name in "${instances[@]}"; do is_running "$name" || all=3; done
+  return $all
+}
+
+cmd_down() {
+  local purge=${1:-} name
+  case "$purge" in "" | --purge) ;; *) usage ;; esac
+  if [ ! -d "$root" ]; then
+    echo "sandbox: nothing in $root"
+    return 0
+  fi
+  [ -f "$stamp" ] || die "$root is not a pgtwin sandbox (no $stamp); leaving it alone"
+  for name in "${instances[@]}"; do
+    if is_running "$name"; then
+      echo "sandbox: stopping $name"
+      "$pg_instance" stop "$root/$name"
+    fi
+  done
+  if [ "$purge" = --purge ]; then
+    echo "sandbox: removing $root"
+    rm -rf -- "$root"
+  fi
+}
+
+case "${1:-}" in
+  up) [ $# -eq 1 ] || usage; cmd_up ;;
+  status) [ $# -eq 1 ] || usage; cmd_status ;;
+  down) [ $# -le 2 ] || usage; cmd_down "${2:-}" ;;
+  uri)
+    if [ $# -lt 2 ] || [ $# -gt 3 ]; then usage; fi
+    port_of "$2" >/dev/null
+    uri_of "$2" "${3:-}"
+    ;;
+  load)
+    if [ $# -lt 2 ] || [ $# -gt 3 ]; then usage; fi
+    case "${3:-prod}" in prod | int) ;; *) usage ;; esac
+    load_shape "$2" "${3:-prod}"
+    ;;
+  *) usage ;;
+esac
