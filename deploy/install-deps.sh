@@ -14,7 +14,7 @@ packages=(
   # real-world schemas used by the completeness tests
   zabbix-server-pgsql mediawiki
   # tools the scripts use
-  procps iproute2 util-linux
+  procps iproute2 util-linux time
 )
 
 missing=()
