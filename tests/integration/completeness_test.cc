@@ -1,0 +1,277 @@
+// Completeness of `pgtwin dump` against a peer: for real schemas (the sandbox Prod databases,
+// zabbix and MediaWiki as Debian ships them, and the fidelity base schema), the objects pgtwin
+// finds must be the objects `pg_dump --schema-only` emits, kind by kind and name by name, and
+// they must agree on which objects carry a comment, an ACL, an owner, a default or NOT NULL.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/integration/fidelity_schema.h"
+#include "tests/integration/pg_dump_toc.h"
+#include "tests/integration/pg_test_env.h"
+
+namespace pgtwin::testing {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr char kPgDump[] = "/usr/lib/postgresql/15/bin/pg_dump";
+constexpr char kPsql[] = "/usr/lib/postgresql/15/bin/psql";
+constexpr char kZabbixSchema[] = "/usr/share/zabbix-server-pgsql/schema.sql.gz";
+constexpr char kMediaWikiSchemaDir[] = "/usr/share/mediawiki/maintenance/postgres";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << "cannot read " << path;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Collects what a `pgtwin dump --format json` tree holds below its one database, in the same
+// vocabulary as ParsePgDumpSchema.
+void CollectObjects(const Json& node, const std::string& schema, const std::string& parent,
+                    PgDumpObjects* out) {
+  const std::string kind = node.at("kind").get<std::string>();
+  const std::string name = node.at("name").get<std::string>();
+  std::string qualified;
+  std::string child_schema = schema;
+  if (kind == "extension") {
+    qualified = name;
+  } else if (kind == "schema") {
+    qualified = name;
+    child_schema = name;
+  } else if (kind == "column" || kind == "constraint" || kind == "index" || kind == "trigger") {
+    qualified = parent + "." + name;
+  } else {
+    qualified = schema + "." + name;
+  }
+  const std::string key = kind + ":" + qualified;
+  out->names[kind].insert(qualified);
+  const Json attrs = node.value("attrs", Json::object());
+  for (const auto& [attr, value] : attrs.items()) {
+    if (attr == "comment") out->commented.insert(key);
+    if (attr == "acl") out->with_acl.insert(key);
+    if (attr == "owner") out->owners[key] = value.get<std::string>();
+    if (kind == "column" && attr == "default") out->with_default.insert(key);
+    if (kind == "column" && attr == "not_null") out->not_null.insert(key);
+    if (kind == "type" && attr.rfind("constraint.", 0) == 0) {
+      out->domain_constraints[key].insert(attr.substr(11));
+    }
+  }
+  for (const Json& child : node.value("children", Json::array())) {
+    CollectObjects(child, child_schema, qualified, out);
+  }
+}
+
+// Runs `pgtwin dump` on one database and collects its objects.
+PgDumpObjects PgtwinObjects(const std::string& database) {
+  CommandResult r = RunPgtwin({"dump", "--source", DatabaseUri(database), "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  PgDumpObjects out;
+  Json doc = Json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) {
+    ADD_FAILURE() << "pgtwin dump printed no JSON: " << r.out.substr(0, 500) << r.err;
+    return out;
+  }
+  int databases = 0;
+  for (const Json& child : doc.value("children", Json::array())) {
+    if (child.at("kind") != "database") continue;
+    ++databases;
+    for (const Json& grandchild : child.value("children", Json::array())) {
+      CollectObjects(grandchild, "", "", &out);
+    }
+  }
+  EXPECT_EQ(databases, 1) << "a URI naming one database must dump exactly that database";
+  return out;
+}
+
+PgDumpObjects PgDumpObjectsOf(const std::string& database) {
+  CommandResult r = RunCommand({kPgDump, "--schema-only", "-d", DatabaseConninfo(database)});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return ParsePgDumpSchema(r.out);
+}
+
+std::string List(const std::set<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += "\n    " + n;
+  return out.empty() ? " (none)" : out;
+}
+
+// Fails, listing the names missing on each side, when the two sets differ.
+void ExpectSameNames(const std::string& what, const std::set<std::string>& pg_dump,
+                     const std::set<std::string>& pgtwin) {
+  std::set<std::string> only_pg_dump;
+  std::set<std::string> only_pgtwin;
+  for (const std::string& n : pg_dump) {
+    if (!pgtwin.count(n)) only_pg_dump.insert(n);
+  }
+  for (const std::string& n : pgtwin) {
+    if (!pg_dump.count(n)) only_pgtwin.insert(n);
+  }
+  EXPECT_TRUE(only_pg_dump.empty() && only_pgtwin.empty())
+      << what << ": pg_dump has " << pg_dump.size() << ", pgtwin has " << pgtwin.size()
+      << "\n  missing in pgtwin (pg_dump has them):" << List(only_pg_dump)
+      << "\n  missing in pg_dump (pgtwin has them):" << List(only_pgtwin);
+}
+
+template <typename Value>
+std::set<std::string> Keys(const std::map<std::string, Value>& map) {
+  std::set<std::string> keys;
+  for (const auto& [key, unused] : map) keys.insert(key);
+  return keys;
+}
+
+void ExpectComplete(const std::string& database) {
+  PgDumpObjects peer = PgDumpObjectsOf(database);
+  PgDumpObjects mine = PgtwinObjects(database);
+  ASSERT_FALSE(peer.names["table"].empty()) << "pg_dump output was not understood";
+
+  EXPECT_TRUE(peer.unmodeled.empty())
+      << "pg_dump emits objects of kinds pgtwin does not model:"
+      << List(std::set<std::string>(peer.unmodeled.begin(), peer.unmodeled.end()));
+
+  std::set<std::string> kinds = Keys(peer.names);
+  for (const std::string& k : Keys(mine.names)) kinds.insert(k);
+  for (const std::string& kind : kinds) {
+    ExpectSameNames("objects of kind '" + kind + "'", peer.names[kind], mine.names[kind]);
+  }
+
+  // The public schema's comment, ACL and owner are initdb's defaults, which pg_dump leaves out.
+  for (PgDumpObjects* side : {&peer, &mine}) {
+    side->commented.erase("schema:public");
+    side->with_acl.erase("schema:public");
+    side->owners.erase("schema:public");
+  }
+  ExpectSameNames("objects with a comment", peer.commented, mine.commented);
+  ExpectSameNames("objects with an ACL", peer.with_acl, mine.with_acl);
+  ExpectSameNames("columns with a default", peer.with_default, mine.with_default);
+  ExpectSameNames("NOT NULL columns", peer.not_null, mine.not_null);
+
+  ExpectSameNames("objects with an owner", Keys(peer.owners), Keys(mine.owners));
+  std::set<std::string> owner_mismatches;
+  for (const auto& [key, owner] : peer.owners) {
+    auto it = mine.owners.find(key);
+    if (it != mine.owners.end() && it->second != owner) {
+      owner_mismatches.insert(key + ": pg_dump " + owner + ", pgtwin " + it->second);
+    }
+  }
+  EXPECT_TRUE(owner_mismatches.empty()) << "owners differ:" << List(owner_mismatches);
+
+  ExpectSameNames("domains with constraints", Keys(peer.domain_constraints),
+                  Keys(mine.domain_constraints));
+  for (const auto& [domain, constraints] : peer.domain_constraints) {
+    ExpectSameNames("constraints of " + domain, constraints, mine.domain_constraints[domain]);
+  }
+}
+
+// --- the schemas --------------------------------------------------------------------------
+
+void RunPsqlFile(const std::string& database, const std::string& file,
+                 const std::vector<std::string>& variables) {
+  std::vector<std::string> argv{kPsql, "-X", "-q", "-v", "ON_ERROR_STOP=1"};
+  for (const std::string& v : variables) argv.insert(argv.end(), {"-v", v});
+  argv.insert(argv.end(), {"-d", DatabaseConninfo(database), "-f", file});
+  CommandResult r = RunCommand(argv);
+  ASSERT_EQ(r.exit_code, 0) << "loading " << file << " failed: " << r.err;
+}
+
+// Creates the sandbox's cluster-wide roles once per server. Several test processes may get
+// here at once, so an advisory lock serialises them and the first one loads roles.sql.
+void EnsureSandboxRoles() {
+  const std::string roles = SourceDir() + "/deploy/sandbox/prod/roles.sql";
+  pqxx::connection c(DatabaseConninfo("postgres"));
+  pqxx::nontransaction tx(c);
+  tx.exec("SELECT pg_advisory_lock(7466937)");
+  pqxx::result owner_role = tx.exec("SELECT 1 FROM pg_roles WHERE rolname = 'dba'");
+  if (owner_role.empty()) RunPsqlFile("postgres", roles, {"env=prod"});
+  tx.exec("SELECT pg_advisory_unlock(7466937)");
+}
+
+// The owner databases.sql gives the database (or shard family) `family`.
+std::string SandboxDatabaseOwner(const std::string& family) {
+  std::string text = ReadFile(SourceDir() + "/deploy/sandbox/prod/databases.sql");
+  std::regex create(R"(CREATE DATABASE (\w+) OWNER (\w+))");
+  for (std::sregex_iterator it(text.begin(), text.end(), create), end; it != end; ++it) {
+    std::string name = (*it)[1];
+    if (name == family || name == family + "_p000") return (*it)[2];
+  }
+  return "";
+}
+
+// A database as the sandbox loads it: accountdb as shard p000, the others as they are.
+std::string LoadSandboxDatabase(const std::string& family) {
+  EnsureSandboxRoles();
+  std::string db = CreateDatabase(family);
+  std::string owner = SandboxDatabaseOwner(family);
+  EXPECT_FALSE(owner.empty()) << "databases.sql creates no database " << family;
+  if (!owner.empty()) RunSql(db, "ALTER DATABASE \"" + db + "\" OWNER TO " + owner);
+  RunPsqlFile(db, SourceDir() + "/deploy/sandbox/prod/" + family + ".sql",
+              {"env=prod", "shard=0"});
+  return db;
+}
+
+std::string LoadZabbix() {
+  CommandResult schema = RunCommand({"/usr/bin/zcat", kZabbixSchema});
+  EXPECT_EQ(schema.exit_code, 0) << schema.err;
+  return CreateDatabase("zabbix", schema.out);
+}
+
+// MediaWiki's PostgreSQL installer: in the `mediawiki` schema, the generated tables and then
+// tables.sql, in one transaction, with the installer's /*_*/-style placeholders substituted
+// (table prefix and table options are empty by default).
+std::string LoadMediaWiki() {
+  std::string generated = ReadFile(std::string(kMediaWikiSchemaDir) + "/tables-generated.sql");
+  std::string manual = ReadFile(std::string(kMediaWikiSchemaDir) + "/tables.sql");
+  std::regex placeholder(R"(/\*(?:_|i|\$wgDBprefix|\$wgDBTableOptions)\*/)");
+  std::string sql = "CREATE SCHEMA mediawiki; SET search_path = mediawiki; BEGIN;\n" +
+                    std::regex_replace(generated, placeholder, "") + "\n" +
+                    std::regex_replace(manual, placeholder, "") + "\nCOMMIT;";
+  return CreateDatabase("mediawiki", sql);
+}
+
+std::string LoadFidelityBase() {
+  RunSql("postgres", kFidelityRolesSql);
+  return CreateDatabase("fidbase", kFidelityBaseSql);
+}
+
+// The sandbox's database families: every deploy/sandbox/prod/*.sql but roles and databases.
+std::vector<std::string> SandboxFamilies() {
+  std::vector<std::string> families;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(SourceDir() + "/deploy/sandbox/prod")) {
+    std::string stem = entry.path().stem().string();
+    if (entry.path().extension() == ".sql" && stem != "roles" && stem != "databases") {
+      families.push_back(stem);
+    }
+  }
+  std::sort(families.begin(), families.end());
+  return families;
+}
+
+class SandboxCompletenessTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SandboxCompletenessTest, MatchesPgDump) { ExpectComplete(LoadSandboxDatabase(GetParam())); }
+
+INSTANTIATE_TEST_SUITE_P(Prod, SandboxCompletenessTest, ::testing::ValuesIn(SandboxFamilies()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
+
+TEST(CompletenessTest, Zabbix) { ExpectComplete(LoadZabbix()); }
+TEST(CompletenessTest, MediaWiki) { ExpectComplete(LoadMediaWiki()); }
+TEST(CompletenessTest, FidelityBaseSchema) { ExpectComplete(LoadFidelityBase()); }
+
+}  // namespace
+}  // namespace pgtwin::testing
