@@ -15,7 +15,8 @@ Die() { echo "bench: $*" >&2; exit 1; }
 # Psql DB ARGS...: runs psql quietly as postgres over the instance's unix socket.
 Psql() {
   local db=$1; shift
-  PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$BENCH_DIR" -p "$BENCH_PORT" -U postgres -d "$db" "$@"
+  PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
+    -h "$BENCH_DIR" -p "$BENCH_PORT" -U postgres -d "$db" "$@"
 }
 
 # Conninfo DB: the libpq conninfo both pg_dump and pgtwin use (unix socket, same transport).
