@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "model/object.h"
+#include "reconciler/render/tree_renderer.h"
+
+namespace pgtwin {
+namespace {
+
+TEST(RenderTreeTest, DrawsConnectorsCountsAndHeadlines) {
+  Object cluster(ObjectKind::kCluster, "");
+  cluster.SetAttr("major_version", "15");
+  Object& role = cluster.AddChild(ObjectKind::kRole, "app");
+  role.SetFlag("login", true);
+  Object& db = cluster.AddChild(ObjectKind::kDatabase, "shop");
+  db.SetAttr("owner", "app");
+  db.SetAttr("encoding", "UTF8");
+  Object& billing = db.AddChild(ObjectKind::kSchema, "billing");
+  billing.SetAttr("owner", "app");
+  Object& table = billing.AddChild(ObjectKind::kTable, "invoices");
+  Object& id = table.AddChild(ObjectKind::kColumn, "id");
+  id.SetAttr("position", "1");
+  id.SetAttr("type", "bigint");
+  id.SetFlag("not_null", true);
+  table.AddChild(ObjectKind::kConstraint, "invoices_pkey").SetAttr("type", "p");
+  Object& f = billing.AddChild(ObjectKind::kFunction, "total(integer)");
+  f.SetAttr("language", "sql");
+  f.SetAttr("body", "SELECT 1");
+  db.AddChild(ObjectKind::kSchema, "public");
+  cluster.Normalize();
+
+  EXPECT_EQ(RenderTree(cluster),
+            "+-+= <PgCluster (major_version: '15') [8]>\n"
+            "  +--= <PgRole 'app' (login: true)>\n"
+            "  \\-+= <PgDatabase 'shop' (owner: 'app', encoding: 'UTF8') [6]>\n"
+            "    +-+= <PgSchema 'billing' (owner: 'app') [4]>\n"
+            "    | +-+= <PgTable 'invoices' (columns: 1) [2]>\n"
+            "    | | +--= <PgColumn 'id' (position: 1, type: 'bigint', not_null: true)>\n"
+            "    | | \\--= <PgConstraint 'invoices_pkey' (type: 'p')>\n"
+            "    | \\--= <PgFunction 'total(integer)' (language: 'sql')>\n"
+            "    \\--= <PgSchema 'public'>\n");
+}
+
+TEST(RenderTreeTest, LeavesOutLongAndMultiLineValuesAndEscapesQuotes) {
+  Object column(ObjectKind::kColumn, "it's");
+  column.SetAttr("type", "text");
+  column.SetAttr("default", std::string(61, 'x'));
+  Object view(ObjectKind::kView, "v");
+  view.SetAttr("owner", "line\nbreak");
+  Object schema(ObjectKind::kSchema, "s");
+  schema.AddChild(column);
+  schema.AddChild(view);
+  schema.Normalize();
+  EXPECT_EQ(RenderTree(schema),
+            "+-+= <PgSchema 's' [2]>\n"
+            "  +--= <PgColumn 'it\\'s' (type: 'text')>\n"
+            "  \\--= <PgView 'v'>\n");
+}
+
+TEST(RenderTreeTest, SingleObjectIsOneLine) {
+  EXPECT_EQ(RenderTree(Object(ObjectKind::kTable, "t")), "+--= <PgTable 't' (columns: 0)>\n");
+}
+
+}  // namespace
+}  // namespace pgtwin
