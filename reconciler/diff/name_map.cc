@@ -36,25 +36,8 @@ bool SplitMapArg(std::string_view arg, std::string* regex, std::string* replacem
 
 bool AttributeLess(const Attribute& a, const Attribute& b) { return a.name < b.name; }
 
-// A child renamed by the map: its kind, its name before and after.
-struct Rename {
-  ObjectKind kind;
-  std::string before;
-  std::string after;
-};
-
-// The source names that became `kind` `name` (at least two when called on a collision).
-std::string CollisionMessage(const std::vector<Rename>& renames, ObjectKind kind,
-                             const std::string& name) {
-  std::vector<std::string> origins;
-  for (const Rename& r : renames) {
-    if (r.kind == kind && r.after == name) origins.push_back(r.before);
-  }
-  if (origins.size() < 2) origins.push_back(name);  // one sibling already had the name
-  std::sort(origins.begin(), origins.end());
-  std::string kind_name(KindName(kind));
-  return "--map: source " + kind_name + " '" + origins[0] + "' and " + kind_name + " '" +
-         origins[1] + "' would both be named '" + name + "'";
+bool SameKey(const Object& a, const Object& b) {
+  return a.kind() == b.kind() && a.name() == b.name();
 }
 
 }  // namespace
@@ -94,12 +77,14 @@ bool NameMap::Rewrite(std::string* text) const {
   return changed;
 }
 
-Status NameMap::Apply(Object* root) const {
-  if (rules_.empty()) return Status::Ok();
-  return ApplyBelow(root);
+StatusOr<size_t> NameMap::Apply(Object* root) const {
+  size_t displaced = 0;
+  if (rules_.empty()) return displaced;
+  if (Status status = ApplyBelow(root, &displaced); !status.ok()) return status;
+  return displaced;
 }
 
-Status NameMap::ApplyBelow(Object* object) const {
+Status NameMap::ApplyBelow(Object* object, size_t* displaced) const {
   std::vector<Attribute>& attrs = object->mutable_attrs();
   bool attr_renamed = false;
   bool value_emptied = false;
@@ -124,26 +109,51 @@ Status NameMap::ApplyBelow(Object* object) const {
   }
 
   std::vector<Object>& children = object->mutable_children();
-  std::vector<Rename> renames;
-  for (Object& child : children) {
-    std::string name = child.name();
+  std::vector<std::string> before(children.size());  // original names of renamed children
+  std::vector<bool> renamed(children.size());
+  bool any_renamed = false;
+  for (size_t i = 0; i < children.size(); ++i) {
+    std::string name = children[i].name();
     if (Rewrite(&name)) {
-      renames.push_back({child.kind(), child.name(), name});
-      child.set_name(std::move(name));
+      before[i] = children[i].name();
+      children[i].set_name(std::move(name));
+      renamed[i] = any_renamed = true;
     }
-    if (Status status = ApplyBelow(&child); !status.ok()) return status;
+    if (Status status = ApplyBelow(&children[i], displaced); !status.ok()) return status;
   }
-  if (!renames.empty()) {
-    std::sort(children.begin(), children.end(), SiblingLess);
-    auto dup = std::adjacent_find(children.begin(), children.end(),
-                                  [](const Object& a, const Object& b) {
-                                    return a.kind() == b.kind() && a.name() == b.name();
-                                  });
-    if (dup != children.end()) {
-      return Status(StatusCode::kInvalidArgument,
-                    CollisionMessage(renames, dup->kind(), dup->name()));
+  if (!any_renamed) return Status::Ok();
+
+  // Canonical order again; among equal keys the renamed child first, so that it displaces an
+  // unrenamed sibling that already had its new name.
+  std::vector<size_t> order(children.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (SiblingLess(children[a], children[b])) return true;
+    if (SiblingLess(children[b], children[a])) return false;
+    return renamed[a] && !renamed[b];
+  });
+  std::vector<Object> sorted;
+  sorted.reserve(children.size());
+  size_t kept = 0;  // index in `children` of sorted.back()
+  for (size_t i : order) {
+    if (!sorted.empty() && SameKey(sorted.back(), children[i])) {
+      if (renamed[i]) {  // renamed sort first, so the kept one was renamed too
+        std::string kind(KindName(children[i].kind()));
+        std::string first = std::min(before[kept], before[i]);
+        std::string second = std::max(before[kept], before[i]);
+        return Status(StatusCode::kInvalidArgument,
+                      "--map: source " + kind + " '" + first + "' and " + kind + " '" + second +
+                          "' would both be named '" + children[i].name() + "'");
+      }
+      if (renamed[kept]) {
+        ++*displaced;
+        continue;
+      }
     }
+    kept = i;
+    sorted.push_back(std::move(children[i]));
   }
+  children = std::move(sorted);
   return Status::Ok();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,8 +39,11 @@ class NameMap {
   // Rewrites the names of every object below `root`, and the attribute names and values of
   // `root` and every object below it; the root's own name is kept (roots are compared whatever
   // their names). Restores canonical order afterwards and drops attributes that became empty.
-  // Fails, naming both objects, when two siblings of one kind end up with the same name.
-  Status Apply(Object* root) const;
+  // When a renamed object takes the name of a sibling of its kind that was not renamed, the
+  // renamed one stays and the other is removed (`--map p255=p001` compares Prod's p255, not its
+  // p001, with Test's p001); returns how many objects were displaced so. Fails, naming both,
+  // when two renamed siblings of one kind end up with the same name.
+  StatusOr<size_t> Apply(Object* root) const;
 
  private:
   struct Rule {
@@ -47,7 +51,7 @@ class NameMap {
     std::string replacement;
   };
 
-  Status ApplyBelow(Object* object) const;
+  Status ApplyBelow(Object* object, size_t* displaced) const;
 
   std::vector<Rule> rules_;
 };

@@ -118,11 +118,29 @@ TEST(DiffNameMapTest, CollisionsAreErrorsNamingBothObjects) {
   cluster.AddChild(ObjectKind::kDatabase, "accountdb_p000");
   cluster.AddChild(ObjectKind::kDatabase, "accountdb_p001");
   cluster.Normalize();
-  Status status = Map({"accountdb_p\\d+=accountdb_p001"}).Apply(&cluster);
+  Status status = Map({"accountdb_p\\d+=accountdb_p001"}).Apply(&cluster).status();
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message(),
             "--map: source database 'accountdb_p000' and database 'accountdb_p001' would both "
             "be named 'accountdb_p001'");
+}
+
+TEST(DiffNameMapTest, RenamedObjectDisplacesTheOneThatHadItsName) {
+  // Prod has p001 and p255; --map p255=p001 compares Prod's p255 with Test's p001.
+  Object prod = SampleCluster();
+  prod.AddChild(ObjectKind::kDatabase, "accountdb_p001").SetAttr("comment", "original");
+  prod.AddChild(ObjectKind::kDatabase, "accountdb_p255").SetAttr("comment", "renamed");
+  prod.Normalize();
+  StatusOr<size_t> displaced = Map({"p255=p001"}).Apply(&prod);
+  ASSERT_TRUE(displaced.ok()) << displaced.status().message();
+  EXPECT_EQ(*displaced, 1u);
+  std::vector<std::string> databases;
+  for (const Object& child : prod.children()) {
+    if (child.kind() == ObjectKind::kDatabase) {
+      databases.push_back(child.name() + "=" + child.Attr("comment"));
+    }
+  }
+  EXPECT_EQ(databases, (std::vector<std::string>{"accountdb_p001=renamed", "shop="}));
 }
 
 TEST(DiffNameMapTest, RootNameIsKept) {
