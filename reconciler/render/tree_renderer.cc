@@ -55,33 +55,29 @@ std::vector<Headline> HeadlinesOf(ObjectKind kind) {
   return {};
 }
 
+// Quotes like Python's repr(): single quotes, or double quotes when the text holds a single
+// quote and no double quote; backslash escapes for the quote, backslash and control characters.
 void AppendQuoted(std::string_view text, std::string* out) {
-  out->push_back('\'');
+  bool has_single = text.find('\'') != std::string_view::npos;
+  char quote = has_single && text.find('"') == std::string_view::npos ? '"' : '\'';
+  out->push_back(quote);
   for (char c : text) {
-    switch (c) {
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\'':
-        out->append("\\'");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char hex[5];
-          std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned char>(c));
-          out->append(hex);
-        } else {
-          out->push_back(c);
-        }
+    if (c == quote || c == '\\') {
+      out->push_back('\\');
+      out->push_back(c);
+    } else if (c == '\n') {
+      out->append("\\n");
+    } else if (c == '\t') {
+      out->append("\\t");
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned char>(c));
+      out->append(hex);
+    } else {
+      out->push_back(c);
     }
   }
-  out->push_back('\'');
+  out->push_back(quote);
 }
 
 // "<PgTable 'invoices' (columns: 2) [4]>"

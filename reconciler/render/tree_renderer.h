@@ -19,8 +19,8 @@ namespace pgtwin {
 // `+-+=` opens an object with children, `+--=` a leaf; `\` marks the last child of its parent
 // and `|` continues the line of a parent with more children below. `[N]` counts all
 // descendants. A few headline attributes per kind are shown when their values are short and
-// single-line; long values (bodies, definitions) are left out. Text is single-quoted with `\`
-// escapes; numbers and flags are bare. The output ends with a newline.
+// single-line; long values (bodies, definitions) are left out. Text is quoted as Python's repr()
+// does; numbers and flags are bare. The output ends with a newline.
 std::string RenderTree(const Object& root);
 
 }  // namespace pgtwin

@@ -42,8 +42,8 @@ TEST(RenderTreeTest, DrawsConnectorsCountsAndHeadlines) {
             "    \\--= <PgSchema 'public'>\n");
 }
 
-TEST(RenderTreeTest, LeavesOutLongAndMultiLineValuesAndEscapesQuotes) {
-  Object column(ObjectKind::kColumn, "it's");
+TEST(RenderTreeTest, LeavesOutLongAndMultiLineValues) {
+  Object column(ObjectKind::kColumn, "c");
   column.SetAttr("type", "text");
   column.SetAttr("default", std::string(61, 'x'));
   Object view(ObjectKind::kView, "v");
@@ -54,8 +54,15 @@ TEST(RenderTreeTest, LeavesOutLongAndMultiLineValuesAndEscapesQuotes) {
   schema.Normalize();
   EXPECT_EQ(RenderTree(schema),
             "+-+= <PgSchema 's' [2]>\n"
-            "  +--= <PgColumn 'it\\'s' (type: 'text')>\n"
+            "  +--= <PgColumn 'c' (type: 'text')>\n"
             "  \\--= <PgView 'v'>\n");
+}
+
+TEST(RenderTreeTest, QuotesLikePythonRepr) {
+  EXPECT_EQ(RenderTree(Object(ObjectKind::kSchema, "it's")), "+--= <PgSchema \"it's\">\n");
+  EXPECT_EQ(RenderTree(Object(ObjectKind::kSchema, "say \"it's\"\\")),
+            "+--= <PgSchema 'say \"it\\'s\"\\\\'>\n");
+  EXPECT_EQ(RenderTree(Object(ObjectKind::kSchema, "a\tb\x01")), "+--= <PgSchema 'a\\tb\\x01'>\n");
 }
 
 TEST(RenderTreeTest, SingleObjectIsOneLine) {

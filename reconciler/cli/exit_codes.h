@@ -1,0 +1,15 @@
+#pragma once
+
+#include "model/status.h"
+
+namespace pgtwin {
+
+// Process exit codes of every pgtwin command (docs/cli.md).
+inline constexpr int kExitOk = 0;           // success; for diff: no differences
+inline constexpr int kExitError = 1;        // any error, command-line errors included
+inline constexpr int kExitDifferences = 2;  // diff: differences found
+
+// Prints "pgtwin: <message>" as one line on stderr and returns kExitError.
+int ReportError(const Status& status);
+
+}  // namespace pgtwin
