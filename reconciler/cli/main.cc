@@ -7,6 +7,7 @@
 #include <exception>
 #include <string>
 
+#include "reconciler/cli/diff_command.h"
 #include "reconciler/cli/dump_command.h"
 #include "reconciler/cli/exit_codes.h"
 
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
 
   int exit_code = pgtwin::kExitOk;
   pgtwin::RegisterDumpCommand(app, &exit_code);
+  pgtwin::RegisterDiffCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);
