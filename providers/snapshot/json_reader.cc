@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -66,6 +67,27 @@ void AppendPointerToken(std::string_view token, std::string* out) {
       out->push_back(c);
     }
   }
+}
+
+// `text` with control characters written as \n, \t or \u00XX, so that a message stays on one
+// line whatever keys and names the input holds.
+std::string EscapeControlChars(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f) {
+      char hex[7];
+      std::snprintf(hex, sizeof hex, "\\u%04x", u);
+      out += hex;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
 }
 
 // Builds the object tree from SAX events, checking the structure as it goes. Once an error is
@@ -331,8 +353,9 @@ class TreeBuilder {
   }
 
   bool Fail(const std::string& pointer, const std::string& message) {
-    status_ = Status(StatusCode::kCorrupt,
-                     file_ + ": " + (pointer.empty() ? "" : pointer + ": ") + message);
+    status_ = Status(
+        StatusCode::kCorrupt,
+        file_ + ": " + EscapeControlChars((pointer.empty() ? "" : pointer + ": ") + message));
     return false;
   }
 

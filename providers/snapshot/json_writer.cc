@@ -11,11 +11,14 @@ Json NodeToJson(const Object& object, Json node) {
   node["kind"] = KindName(object.kind());
   node["name"] = object.name();
   if (!object.attrs().empty()) {
-    Json& attrs = node["attrs"] = Json::object();
-    for (const Attribute& a : object.attrs()) attrs[a.name] = a.value;
+    // Attribute names are unique: append without ordered_map's linear lookup.
+    auto& attrs = (node["attrs"] = Json::object()).get_ref<Json::object_t&>();
+    attrs.reserve(object.attrs().size());
+    for (const Attribute& a : object.attrs()) attrs.emplace_back(a.name, a.value);
   }
   if (!object.children().empty()) {
-    Json& children = node["children"] = Json::array();
+    auto& children = (node["children"] = Json::array()).get_ref<Json::array_t&>();
+    children.reserve(object.children().size());
     for (const Object& child : object.children()) {
       children.push_back(NodeToJson(child, Json::object()));
     }

@@ -9,7 +9,8 @@ inline constexpr int kExitOk = 0;           // success; for diff: no differences
 inline constexpr int kExitError = 1;        // any error, command-line errors included
 inline constexpr int kExitDifferences = 2;  // diff: differences found
 
-// Prints "pgtwin: <message>" as one line on stderr and returns kExitError.
+// Prints "pgtwin: <message>" as one line on stderr (line breaks in the message become spaces)
+// and returns kExitError.
 int ReportError(const Status& status);
 
 }  // namespace pgtwin

@@ -169,6 +169,9 @@ TEST(SnapshotJsonTest, UnknownAndDuplicateFieldsAreNamed) {
             "snap/db.json: /colour: unknown field \"colour\"");
   EXPECT_EQ(ParseError(R"({"kind": "table", "name": "t", "name": "u"})"),
             "snap/db.json: /name: duplicate field \"name\"");
+  // Control characters in keys are escaped: the message stays one line.
+  EXPECT_EQ(ParseError(R"({"kind": "table", "name": "t", "a\nb\u0001": "x"})"),
+            "snap/db.json: /a\\nb\\u0001: unknown field \"a\\nb\\u0001\"");
   // Header fields belong to the top level only.
   EXPECT_EQ(ParseError(R"({"kind": "table", "name": "t",
                            "children": [{"kind": "column", "name": "c", "version": 1}]})"),
