@@ -1,7 +1,6 @@
 #include "model/object.h"
 
 #include <algorithm>
-#include <tuple>
 
 namespace pgtwin {
 namespace {
@@ -75,7 +74,8 @@ size_t Object::DescendantCount() const {
 }
 
 bool SiblingLess(const Object& a, const Object& b) {
-  return std::tie(a.kind(), a.name()) < std::tie(b.kind(), b.name());
+  if (a.kind() != b.kind()) return a.kind() < b.kind();
+  return a.name() < b.name();
 }
 
 }  // namespace pgtwin
