@@ -25,7 +25,8 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$jobs"
 
 step "Running every test in build/ (unit and integration)"
-ctest --test-dir build --output-on-failure --no-tests=error -j "$jobs"
+# Integration tests mostly wait on PostgreSQL and the CLI: run twice as many as there are cores.
+ctest --test-dir build --output-on-failure --no-tests=error -j $((2 * jobs))
 
 step "Building the unit tests with AddressSanitizer and UBSan in build-asan/"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPGTWIN_SANITIZE=ON >/dev/null
