@@ -25,7 +25,8 @@ constexpr int kOldestServer = 120000;
 struct DatabaseTask {
   Object node;
   std::unique_ptr<pqxx::connection> conn;
-  bool vanished = false;  // dropped after it was listed
+  bool may_vanish = false;  // listed by the cluster read, not named by the user
+  bool vanished = false;    // dropped after it was listed
   Status status;
 };
 
@@ -35,6 +36,21 @@ StatusOr<std::unique_ptr<pqxx::connection>> Connect(const ConnTarget& target,
     return std::make_unique<pqxx::connection>(target.ConnString(dbname));
   } catch (const std::exception& e) {
     return StatusFromException(e, target.DisplayName(dbname), "");
+  }
+}
+
+// Whether `dbname` is still in pg_database, asked over a new connection to the server: a
+// database dropped while the cluster was read is left out rather than failing the read.
+bool DatabaseExists(const ConnTarget& target, const std::string& dbname,
+                    std::atomic<size_t>* sent) {
+  try {
+    pqxx::connection conn(target.ConnString());
+    pqxx::nontransaction work(conn);
+    ++*sent;
+    return !work.exec("SELECT 1 FROM pg_catalog.pg_database WHERE datname = " + work.quote(dbname))
+                .empty();
+  } catch (const std::exception&) {
+    return true;  // cannot tell: report the read's own error
   }
 }
 
@@ -61,7 +77,7 @@ void ReadDatabase(const ConnTarget& target, const CatalogFeatures& features, int
   if (!task.conn) {
     auto conn = Connect(target, dbname);
     if (!conn.ok()) {
-      task.vanished = conn.status().code() == StatusCode::kNotFound;
+      task.vanished = task.may_vanish && conn.status().code() == StatusCode::kNotFound;
       task.status = conn.status();
       return;
     }
@@ -72,6 +88,8 @@ void ReadDatabase(const ConnTarget& target, const CatalogFeatures& features, int
   for (auto& conn : extra) conns.push_back(conn.get());
   task.status = ReadDatabaseCatalog(conns, features, sent, target.DisplayName(dbname), task.node);
   task.conn.reset();
+  extra.clear();
+  if (!task.status.ok() && task.may_vanish) task.vanished = !DatabaseExists(target, dbname, sent);
 }
 
 // Reads the tasks' databases, `parallelism` connections at a time: several databases at once,
@@ -138,7 +156,7 @@ StatusOr<Object> ReadCluster(const std::string& conninfo, const CatalogReadOptio
       cluster.AddChild(std::move(entry.node));  // attributes only: it cannot be read
       continue;
     }
-    DatabaseTask task{std::move(entry.node), nullptr, false, Status::Ok()};
+    DatabaseTask task{std::move(entry.node), nullptr, !one_database, false, Status::Ok()};
     if (is_connected_db) task.conn = std::move(conn);
     tasks.push_back(std::move(task));
   }
