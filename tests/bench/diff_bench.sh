@@ -97,8 +97,8 @@ rss_kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$BENCH_DIR/time.
 differences=$(/usr/bin/python3 - "$BENCH_DIR/diff.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
-kinds = ", ".join(f"{kind} +{c['source_only']} -{c['target_only']} ~{c['changed']}"
-                  for kind, c in doc["summary"].items() if kind != "ignored")
+kinds = "; ".join(f"{kind}: {c['source_only']} source only, {c['target_only']} target only, "
+                  f"{c['changed']} changed" for kind, c in doc["summary"].items() if kind != "ignored")
 print(f"{len(doc['differences'])} ({kinds})")
 PY
 )
@@ -121,3 +121,4 @@ Row "peak RSS (/usr/bin/time -v)" "$((rss_kb / 1024)) MiB" ""
 Row "peak RSS per object (both snapshots)" "$per_object B" ""
 echo
 echo "differences reported: $differences"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine has $(nproc) cores)"

@@ -7,7 +7,8 @@
 # of 10,000 tables / 5,000 functions / 1,000 views (tests/bench/generate.sql) and one of 10
 # tables, then measures, best of 3 each: pg_dump --schema-only > /dev/null, pgtwin dump --format
 # json > /dev/null and pgtwin dump --output DIR. In a separate untimed run per database it counts
-# on the server (log_statement = 'all') the statements pgtwin sent; the counts must be equal.
+# on the server (log_statement = 'all') the statements pgtwin sent; the counts must be equal. The
+# same logged runs (and one of pg_dump) sum the server time per statement to show where it goes.
 # Everything is stopped and removed at the end; --keep leaves the instance and its generated
 # databases for a faster rerun (the next run reuses them).
 # Environment: PGTWIN (binary; default: build target `pgtwin` in BUILD_DIR=build-bench, Release),
@@ -27,6 +28,7 @@ OUT_DIR=$BENCH_DIR/snapshot
 APP_NAME=pgtwin_bench_count
 
 EnsurePgtwin
+EnsureTimeTool
 Log "pgtwin: $PGTWIN"
 trap BenchCleanup EXIT
 BenchStartInstance
@@ -42,39 +44,77 @@ RunPgDump() { "$PG_BIN/pg_dump" --schema-only -d "$(Conninfo bench_big)" >/dev/n
 RunPgtwinJson() { "$PGTWIN" dump --source "$(Conninfo bench_big)" --format json >/dev/null; }
 RunPgtwinOutput() {
   rm -rf "$OUT_DIR"
-  "$PGTWIN" dump --source "$(Conninfo bench_big)" --format json --output "$OUT_DIR" >/dev/null
+  "$PGTWIN" dump --source "$(Conninfo bench_big)" --output "$OUT_DIR" >/dev/null
 }
 
-# CountQueries DB: statements the server received from one untimed `pgtwin dump --stats` of DB,
-# counted from the server log (log_statement = 'all'; simple-protocol "statement:" and
-# extended-protocol "execute ...:" lines of the session named APP_NAME). Prints
-# "<server count>|<pgtwin --stats line>".
-CountQueries() {
-  local db=$1 log=$BENCH_DIR/server.log start stats count
+# LoggedRun LABEL APP CMD...: runs CMD once (untimed) while the server logs every statement, its
+# duration and the backend's CPU time for it (log_statement = 'all', log_min_duration_statement
+# = 0, log_statement_stats = on). CMD must connect with application_name APP. Keeps that
+# session's log lines in BENCH_DIR/log-LABEL.txt and writes to BENCH_DIR/result-LABEL.txt
+# "<statements>|<server elapsed ms>|
+# <server CPU ms>|<client CPU s>|<CMD's stderr, one line>", server figures summed over
+# statements (and so over parallel connections). Statements are the simple-protocol
+# "statement:" and extended-protocol "execute ...:" lines.
+LoggedRun() {
+  local label=$1 app=$2; shift 2
+  local log=$BENCH_DIR/server.log start rc=0
   Psql postgres -c "ALTER SYSTEM SET log_statement = 'all'" \
-    -c "ALTER SYSTEM SET log_line_prefix = '%m [%p] %q<%a> %u@%d '" -c "SELECT pg_reload_conf()" \
+    -c "ALTER SYSTEM SET log_min_duration_statement = 0" \
+    -c "ALTER SYSTEM SET log_statement_stats = on" \
+    -c "ALTER SYSTEM SET log_line_prefix = '%m [%p] %q<%a> '" -c "SELECT pg_reload_conf()" \
     >/dev/null
   sleep 1
   start=$(stat -c %s "$log")
-  stats=$("$PGTWIN" dump --source "$(Conninfo "$db") application_name=$APP_NAME" --format json \
-            --stats 2>&1 >/dev/null) || Die "pgtwin dump --stats of $db failed: $stats"
+  /usr/bin/time -f '%U %S' -o "$BENCH_DIR/cpu-$label.txt" "$@" >/dev/null \
+    2>"$BENCH_DIR/stderr-$label.txt" || rc=$?
   sleep 1
-  count=$(tail -c +"$((start + 1))" "$log" \
-    | grep -cE "^[^<]*<$APP_NAME> .*LOG:  (statement|execute [^:]*): " || true)
-  tail -c +"$((start + 1))" "$log" | grep -E "^[^<]*<$APP_NAME> " >"$BENCH_DIR/queries-$db.log" || true
-  if ! grep -q "<$APP_NAME>" "$BENCH_DIR/queries-$db.log"; then
-    Log "warning: no log line carries application_name $APP_NAME; counting every non-psql session"
-    count=$(tail -c +"$((start + 1))" "$log" \
-      | grep -vE "^[^<]*<psql> " | grep -cE "LOG:  (statement|execute [^:]*): " || true)
-  fi
-  Psql postgres -c "ALTER SYSTEM RESET log_statement" -c "ALTER SYSTEM RESET log_line_prefix" \
-    -c "SELECT pg_reload_conf()" >/dev/null
-  echo "$count|$(echo "$stats" | tr '\n' ' ')"
+  Psql postgres -c "ALTER SYSTEM RESET log_statement" \
+    -c "ALTER SYSTEM RESET log_min_duration_statement" -c "ALTER SYSTEM RESET log_statement_stats" \
+    -c "ALTER SYSTEM RESET log_line_prefix" -c "SELECT pg_reload_conf()" >/dev/null
+  [ "$rc" -eq 0 ] || Die "$label: $* failed: $(cat "$BENCH_DIR/stderr-$label.txt")"
+  # Prefixed lines start with the timestamp; continuation lines belong to the line before.
+  tail -c +"$((start + 1))" "$log" \
+    | awk -v app="<$app> " '/^[0-9][0-9][0-9][0-9]-/ { keep = index($0, app) > 0 } keep' \
+    >"$BENCH_DIR/log-$label.txt"
+  [ -s "$BENCH_DIR/log-$label.txt" ] || Die "$label: no server log line carries application_name $app"
+  {
+    SummariseLog "$BENCH_DIR/log-$label.txt" | awk '
+      { n += $3; ms += $1; cpu += $2 } END { printf "%d|%.0f|%.0f|", n, ms, cpu }'
+    awk '{ printf "%.2f|", $1 + $2 }' "$BENCH_DIR/cpu-$label.txt"
+    tr '\n' ' ' <"$BENCH_DIR/stderr-$label.txt"
+    echo
+  } >"$BENCH_DIR/result-$label.txt"
 }
 
-Log "counting queries (untimed runs, log_statement = 'all')"
-IFS='|' read -r q_small stats_small <<<"$(CountQueries bench_small)"
-IFS='|' read -r q_big stats_big <<<"$(CountQueries bench_big)"
+# SummariseLog FILE: per distinct statement (its first 70 characters) of a LoggedRun log:
+# "<elapsed ms> <CPU ms> <count> <text>", most elapsed first.
+SummariseLog() {
+  awk '/^[0-9][0-9][0-9][0-9]-/ && match($0, /\[[0-9]+\]/) { pid = substr($0, RSTART, RLENGTH) }
+       match($0, /LOG:  (statement|execute [^:]*): /) {
+         t = substr($0, RSTART + RLENGTH, 70); text[pid] = t; calls[t]++ }
+       match($0, /LOG:  duration: [0-9.]+ ms/) { ms[text[pid]] += substr($0, RSTART + 16, RLENGTH - 19) }
+       /^\t!\t[0-9.]+ s user, [0-9.]+ s system/ { split($0, f, " "); cpu[text[pid]] += (f[2] + f[5]) * 1000 }
+       END { for (t in calls) printf "%.1f %.1f %d %s\n", ms[t], cpu[t], calls[t], t }' "$1" \
+    | sort -rn
+}
+
+# TopStatements LABEL N: the N statements of a LoggedRun with the most server time.
+TopStatements() {
+  printf '  %10s %10s %6s  %s\n' "elapsed ms" "CPU ms" "calls" "statement (first 70 characters)"
+  SummariseLog "$BENCH_DIR/log-$1.txt" | head -n "$2" \
+    | awk '{ t = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", t); printf "  %10.1f %10.1f %6d  %s\n", $1, $2, $3, t }'
+}
+
+Log "logged runs (untimed): statements, server time, client CPU"
+LoggedRun pgtwin_small "$APP_NAME" \
+  "$PGTWIN" dump --source "$(Conninfo bench_small) application_name=$APP_NAME" --format json --stats
+LoggedRun pgtwin_big "$APP_NAME" \
+  "$PGTWIN" dump --source "$(Conninfo bench_big) application_name=$APP_NAME" --format json --stats
+LoggedRun pg_dump pg_dump_bench \
+  "$PG_BIN/pg_dump" --schema-only -d "$(Conninfo bench_big) application_name=pg_dump_bench"
+IFS='|' read -r q_small ms_small scpu_small cpu_small stats_small <"$BENCH_DIR/result-pgtwin_small.txt"
+IFS='|' read -r q_big ms_big scpu_big cpu_big stats_big <"$BENCH_DIR/result-pgtwin_big.txt"
+IFS='|' read -r q_pg_dump ms_pg_dump scpu_pg_dump cpu_pg_dump _ <"$BENCH_DIR/result-pg_dump.txt"
 
 Log "timing, best of $RUNS"
 t_pg_dump=$(BestOf "$RUNS" RunPgDump)
@@ -109,3 +149,16 @@ Row "bench_big ($TABLES tables)" "$q_big" "" "$same"
 echo
 echo "pgtwin --stats, bench_small: $stats_small"
 echo "pgtwin --stats, bench_big:   $stats_big"
+echo
+echo "Where the time goes: one logged, untimed run each on bench_big; server figures summed over"
+echo "statements (elapsed includes waiting for a core; CPU is the backend's user+system time):"
+Row5() { printf '| %-30s | %10s | %12s | %12s | %11s |\n' "$@"; }
+Row5 "run" "statements" "server ms" "server CPU ms" "client CPU"
+Row5 "------------------------------" "----------" "------------" "------------" "-----------"
+Row5 "pg_dump --schema-only" "$q_pg_dump" "$ms_pg_dump" "$scpu_pg_dump" "$cpu_pg_dump s"
+Row5 "pgtwin dump --format json" "$q_big" "$ms_big" "$scpu_big" "$cpu_big s"
+echo "pgtwin's statements with the most server time (summed over its parallel connections):"
+TopStatements pgtwin_big 8
+echo "pg_dump's statements with the most server time:"
+TopStatements pg_dump 8
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine has $(nproc) cores)"
