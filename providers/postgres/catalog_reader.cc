@@ -118,7 +118,14 @@ StatusOr<Object> ReadCluster(const std::string& conninfo, const CatalogReadOptio
                              CatalogReadStats* stats) {
   StatusOr<ConnTarget> target = ConnTarget::Parse(conninfo);
   if (!target.ok()) return target.status();
+  bool names_database = target->NamesDatabase();
   auto first = Connect(*target, "");
+  // Without a database named, libpq tries one named after the user; like pg_dumpall, fall
+  // back to the maintenance databases to reach the cluster.
+  for (const char* fallback : {"postgres", "template1"}) {
+    if (first.ok() || names_database || first.status().code() != StatusCode::kNotFound) break;
+    first = Connect(*target, fallback);
+  }
   if (!first.ok()) return first.status();
   std::unique_ptr<pqxx::connection> conn = std::move(*first);
   std::string connected_db = conn->dbname();
@@ -146,7 +153,7 @@ StatusOr<Object> ReadCluster(const std::string& conninfo, const CatalogReadOptio
     return StatusFromException(e, display, step);
   }
 
-  bool one_database = !options.all_databases && target->NamesDatabase();
+  bool one_database = !options.all_databases && names_database;
   Object cluster = std::move(catalog.cluster);
   std::vector<DatabaseTask> tasks;
   for (DatabaseEntry& entry : catalog.databases) {

@@ -501,6 +501,20 @@ TEST_F(CatalogReaderTest, ServerConninfoReadsEveryDatabaseButTemplates) {
   RunSql("postgres", "ALTER DATABASE " + db + "_closed ALLOW_CONNECTIONS true");
 }
 
+TEST_F(CatalogReaderTest, WithoutADatabaseFallsBackToPostgres) {
+  // libpq would try a database named after the user, which does not exist.
+  std::string db = MakeDatabase("catfallback");
+  Roles roles(db);
+  std::string user = roles.Name("nodb");
+  RunSql("postgres", "CREATE ROLE " + user + " LOGIN");
+  std::string conninfo = TestServerConninfo();
+  conninfo.replace(conninfo.find("user=postgres"), 13, "user=" + user);
+  CatalogReadStats stats;
+  Object cluster = Read(conninfo, {}, &stats);
+  EXPECT_NE(cluster.FindChild(ObjectKind::kDatabase, db), nullptr);
+  EXPECT_NE(cluster.FindChild(ObjectKind::kDatabase, "postgres"), nullptr);
+}
+
 TEST_F(CatalogReaderTest, ReadsWhileTablesAreLockedAgainstWriters) {
   std::string db = MakeDatabase("catlock", "CREATE TABLE t (id int PRIMARY KEY)");
   pqxx::connection holder(DatabaseConninfo(db));
