@@ -20,7 +20,8 @@ root=${root%/}
 snapshot="$root/snapshots/prod"
 pgtwin=build/reconciler/cli/pgtwin
 
-step() { printf '\n==> [%s] %s\n\n' "$1" "$2"; }
+started=$SECONDS
+step() { printf '\n==> [%s] %s  (%ds)\n\n' "$1" "$2" $((SECONDS - started)); }
 
 # Prints a command's saved output: in full when short, else its head and tail.
 show() {
