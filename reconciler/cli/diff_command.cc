@@ -93,9 +93,9 @@ StatusOr<Object*> FindMappedDatabase(const NameMap& map, const LoadedSource& sou
     if (!changed) {
       kept = &child;
     } else if (renamed) {
-      return Status(StatusCode::kInvalidArgument,
-                    "--map: source database '" + renamed->name() + "' and database '" +
-                        child.name() + "' would both be named '" + name + "'");
+      return Status(StatusCode::kInvalidArgument, "--map: source database '" + renamed->name() +
+                                                      "' and database '" + child.name() +
+                                                      "' would both be named '" + name + "'");
     } else {
       renamed = &child;
     }

@@ -1,7 +1,6 @@
 #include "reconciler/diff/diff_json.h"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 namespace pgtwin {

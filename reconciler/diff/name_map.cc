@@ -97,10 +97,9 @@ Status NameMap::ApplyBelow(Object* object, size_t* displaced) const {
   }
   if (attr_renamed) {
     std::sort(attrs.begin(), attrs.end(), AttributeLess);
-    auto dup = std::adjacent_find(attrs.begin(), attrs.end(),
-                                  [](const Attribute& a, const Attribute& b) {
-                                    return a.name == b.name;
-                                  });
+    auto dup =
+        std::adjacent_find(attrs.begin(), attrs.end(),
+                           [](const Attribute& a, const Attribute& b) { return a.name == b.name; });
     if (dup != attrs.end()) {
       return Status(StatusCode::kInvalidArgument,
                     "--map: two attributes of source " + std::string(KindName(object->kind())) +

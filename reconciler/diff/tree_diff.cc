@@ -50,9 +50,7 @@ class TreeDiffer {
     size_t i = 0;
     size_t j = 0;
     while (i < s.size() || j < t.size()) {
-      int order = i == s.size()   ? 1
-                  : j == t.size() ? -1
-                                  : s[i].name.compare(t[j].name);
+      int order = i == s.size() ? 1 : j == t.size() ? -1 : s[i].name.compare(t[j].name);
       if (order < 0) {
         changes.push_back({s[i].name, s[i].value, std::nullopt});
         ++i;
@@ -75,9 +73,7 @@ class TreeDiffer {
     size_t i = 0;
     size_t j = 0;
     while (i < s.size() || j < t.size()) {
-      int order = i == s.size()   ? 1
-                  : j == t.size() ? -1
-                                  : Order(s[i], t[j]);
+      int order = i == s.size() ? 1 : j == t.size() ? -1 : Order(s[i], t[j]);
       if (order < 0) {
         ReportOneSided(ChangeKind::kSourceOnly, s[i++]);
       } else if (order > 0) {

@@ -12,8 +12,8 @@
 namespace pgtwin {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::CommandResult;
+using ::testing::HasSubstr;
 using testing::RunPgtwin;
 
 constexpr char kSchemaSql[] = R"sql(
@@ -71,14 +71,14 @@ TEST(DiffCliTest, SnapshotDatabaseFileAgainstTheLiveCluster) {
   // A database file names one database; against the whole cluster it compares with the
   // cluster's database of the same name.
   std::string file = dir + "/databases/" + db + ".json";
-  CommandResult r = RunPgtwin({"diff", "--source", file, "--target",
-                               testing::TestServerConninfo(), "--all-databases"});
+  CommandResult r = RunPgtwin(
+      {"diff", "--source", file, "--target", testing::TestServerConninfo(), "--all-databases"});
   EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_THAT(r.out, HasSubstr("No differences."));
 
   testing::RunSql(db, "ALTER TABLE billing.invoices ADD COLUMN note text");
-  r = RunPgtwin({"diff", "--source", dir, "--target", testing::DatabaseConninfo(db), "--format",
-                 "json"});
+  r = RunPgtwin(
+      {"diff", "--source", dir, "--target", testing::DatabaseConninfo(db), "--format", "json"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_THAT(r.out, HasSubstr(R"("change": "target_only",
       "kind": "column",
@@ -86,8 +86,8 @@ TEST(DiffCliTest, SnapshotDatabaseFileAgainstTheLiveCluster) {
       "key": "column:billing.invoices.note")"));
 
   // A --map that leaves no database of that name is an error naming the source.
-  r = RunPgtwin({"diff", "--source", testing::TestServerConninfo(), "--all-databases",
-                 "--target", dir, "--map", "^" + db + "$=x"});
+  r = RunPgtwin({"diff", "--source", testing::TestServerConninfo(), "--all-databases", "--target",
+                 dir, "--map", "^" + db + "$=x"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("(after --map) to compare with the target's database"));
   testing::DropDatabase(db);

@@ -14,8 +14,8 @@ namespace {
 using testing::SampleCluster;
 
 Object& Billing(Object& cluster) {
-  return *cluster.FindChild(ObjectKind::kDatabase, "shop")->FindChild(ObjectKind::kSchema,
-                                                                       "billing");
+  return *cluster.FindChild(ObjectKind::kDatabase, "shop")
+              ->FindChild(ObjectKind::kSchema, "billing");
 }
 
 // A diff touching the cluster, roles, a table, a column, a trigger and a view, with one
@@ -34,7 +34,8 @@ struct Sample {
     table.FindChild(ObjectKind::kColumn, "amount")->SetAttr("type", "bigint");
     std::erase_if(table.mutable_children(),
                   [](const Object& o) { return o.kind() == ObjectKind::kTrigger; });
-    Billing(target).FindChild(ObjectKind::kView, "open_invoices")
+    Billing(target)
+        .FindChild(ObjectKind::kView, "open_invoices")
         ->SetAttr("definition", " SELECT 'x'::text;");
     source.Normalize();
     target.Normalize();

@@ -53,7 +53,7 @@ TEST(DiffNameMapTest, SplitsAtTheLastUnescapedEquals) {
   EXPECT_EQ(Rewritten(Map({"a=b=c"}), "xa=by"), "xcy");
   EXPECT_EQ(Rewritten(Map({"k=v\\=w"}), "k"), "v=w");
   EXPECT_EQ(Rewritten(Map({"a\\=b=c"}), "a=b"), "c");
-  EXPECT_EQ(Rewritten(Map({"x=\\\\"}), "x"), "\\");  // an escaped backslash before nothing
+  EXPECT_EQ(Rewritten(Map({"x=\\\\"}), "x"), "\\");        // an escaped backslash before nothing
   EXPECT_EQ(Rewritten(Map({"_p255="}), "db_p255"), "db");  // empty replacement deletes
 }
 

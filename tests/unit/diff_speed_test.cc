@@ -32,8 +32,8 @@ Object GeneratedDatabase(int schemas, int tables) {
       pkey.SetAttr("type", "p");
       pkey.SetAttr("definition", "PRIMARY KEY (c0)");
       table.AddChild(ObjectKind::kIndex, name + "_c1_idx")
-          .SetAttr("definition", "CREATE INDEX " + name + "_c1_idx ON s" + std::to_string(s) +
-                                     "." + name + " USING btree (c1)");
+          .SetAttr("definition", "CREATE INDEX " + name + "_c1_idx ON s" + std::to_string(s) + "." +
+                                     name + " USING btree (c1)");
     }
   }
   db.Normalize();
@@ -44,8 +44,8 @@ TEST(DiffSpeedTest, TwoHundredThousandObjectsDiffFast) {
   Object source = GeneratedDatabase(50, 400);
   ASSERT_GE(source.DescendantCount(), 200'000u);
   Object target = source;
-  Object& table = *target.FindChild(ObjectKind::kSchema, "s7")->FindChild(ObjectKind::kTable,
-                                                                           "t42");
+  Object& table =
+      *target.FindChild(ObjectKind::kSchema, "s7")->FindChild(ObjectKind::kTable, "t42");
   table.SetAttr("owner", "admin");
   table.FindChild(ObjectKind::kColumn, "c3")->SetAttr("type", "integer");
   target.FindChild(ObjectKind::kSchema, "s9")->AddChild(ObjectKind::kTable, "zz_extra");
@@ -55,8 +55,7 @@ TEST(DiffSpeedTest, TwoHundredThousandObjectsDiffFast) {
   auto start = std::chrono::steady_clock::now();
   DiffResult result = DiffTrees(source, target, ignore);
   std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-  std::cout << "diff of " << source.DescendantCount() << " objects: " << elapsed.count()
-            << " s\n";
+  std::cout << "diff of " << source.DescendantCount() << " objects: " << elapsed.count() << " s\n";
 
   EXPECT_EQ(result.entries.size(), 3u);
   EXPECT_EQ(result.summary.ignored, 20'000u);

@@ -1,10 +1,9 @@
-#include "reconciler/diff/tree_diff.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "reconciler/diff/tree_diff.h"
 #include "tests/unit/diff_test_trees.h"
 
 namespace pgtwin {
@@ -25,8 +24,8 @@ std::vector<std::string> Keys(const DiffResult& result) {
 }
 
 Object& Billing(Object& cluster) {
-  return *cluster.FindChild(ObjectKind::kDatabase, "shop")->FindChild(ObjectKind::kSchema,
-                                                                       "billing");
+  return *cluster.FindChild(ObjectKind::kDatabase, "shop")
+              ->FindChild(ObjectKind::kSchema, "billing");
 }
 
 Object& Invoices(Object& cluster) {
@@ -69,8 +68,9 @@ TEST(DiffTreeTest, RoleAddedDroppedAndAltered) {
   source.Normalize();
   target.Normalize();
   DiffResult result = Diff(source, target);
-  EXPECT_EQ(Keys(result), (std::vector<std::string>{"changed role:app", "target_only role:developer",
-                                                    "source_only role:reader"}));
+  EXPECT_EQ(Keys(result),
+            (std::vector<std::string>{"changed role:app", "target_only role:developer",
+                                      "source_only role:reader"}));
   EXPECT_EQ(result.entries[0].attrs,
             (std::vector<AttributeChange>{{"connection_limit", std::nullopt, "5"}}));
   EXPECT_EQ(result.entries[0].database, "");
@@ -118,7 +118,8 @@ TEST(DiffTreeTest, ChangesAtEveryLevelUseQualifiedKeys) {
   Invoices(target).SetAttr("owner", "admin");
   Invoices(target).FindChild(ObjectKind::kColumn, "amount")->SetAttr("type", "bigint");
   Invoices(target).FindChild(ObjectKind::kColumn, "amount")->SetFlag("not_null", true);
-  Invoices(source).FindChild(ObjectKind::kConstraint, "invoices_pkey")
+  Invoices(source)
+      .FindChild(ObjectKind::kConstraint, "invoices_pkey")
       ->SetAttr("definition", "PRIMARY KEY (id, amount)");
   Billing(source).FindChild(ObjectKind::kFunction, "total(integer)")->SetAttr("body", "SELECT 2");
   target.Normalize();  // SetAttr appends: restore canonical order
