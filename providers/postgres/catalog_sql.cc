@@ -277,7 +277,7 @@ std::string Indexes(const Slice& slice) {
          "LEFT JOIN pg_constraint k ON k.conindid = x.indexrelid AND k.conrelid = x.indrelid "
          "AND k.contype IN ('p', 'u', 'x') "
          "WHERE c.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition AND k.oid IS NULL AND " +
-         UserSchema("n") + InSlice(slice, "c.oid");
+         UserSchema("n") + InSlice(slice, "x.indrelid");
 }
 
 std::string Triggers(const CatalogFeatures& features, const Slice& slice) {

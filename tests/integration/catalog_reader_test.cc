@@ -52,40 +52,27 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-// Roles are shared by the whole server, and tests run in parallel processes: each test names
-// its roles after its own database and drops them at the end.
-class Roles {
- public:
-  explicit Roles(std::string prefix) : prefix_(std::move(prefix)) {}
-  ~Roles() {
-    for (auto it = made_.rbegin(); it != made_.rend(); ++it) {
-      try {
-        RunSql("postgres", "DROP ROLE IF EXISTS \"" + *it + "\"");
-      } catch (const std::exception&) {  // best effort
-      }
-    }
-  }
-  std::string Name(const std::string& suffix) {
-    std::string name = prefix_ + "_" + suffix;
-    if (std::find(made_.begin(), made_.end(), name) == made_.end()) made_.push_back(name);
-    return name;
-  }
-
- private:
-  std::string prefix_;
-  std::vector<std::string> made_;
-};
-
+// Databases and roles made by a test are dropped after it. Roles are shared by the whole
+// server and tests run in parallel processes, so roles are named after the test's database.
 class CatalogReaderTest : public ::testing::Test {
  protected:
   void TearDown() override {
     for (const std::string& db : databases_) DropDatabase(db);
+    for (auto it = roles_.rbegin(); it != roles_.rend(); ++it) {
+      RunSql("postgres", "DROP ROLE IF EXISTS \"" + *it + "\"");
+    }
   }
   std::string MakeDatabase(const std::string& prefix, const std::string& sql = "") {
     databases_.push_back(CreateDatabase(prefix, sql));
     return databases_.back();
   }
+  // A role name for this test (the role itself is created by the test).
+  std::string RoleName(const std::string& suffix) {
+    roles_.push_back(databases_.front() + "_" + suffix);
+    return roles_.back();
+  }
   std::vector<std::string> databases_;
+  std::vector<std::string> roles_;
 };
 
 // Every object kind and attribute the model names, with the shapes the reader must leave out.
@@ -184,9 +171,7 @@ ALTER TABLE customers OWNER TO )sql" +
 
 TEST_F(CatalogReaderTest, ReadsEveryKindAndAttribute) {
   std::string db = MakeDatabase("catshop");
-  Roles roles(db);
-  std::string owner = roles.Name("owner"), reader = roles.Name("reader"),
-              alice = roles.Name("alice");
+  std::string owner = RoleName("owner"), reader = RoleName("reader"), alice = RoleName("alice");
   RunSql("postgres", "CREATE ROLE " + owner + " NOLOGIN; CREATE ROLE " + reader +
                          " NOLOGIN NOINHERIT; CREATE ROLE " + alice +
                          " LOGIN PASSWORD 'pw-in-test' CONNECTION LIMIT 5 "
@@ -449,8 +434,7 @@ TEST_F(CatalogReaderTest, QueryCountDoesNotDependOnSize) {
 
 TEST_F(CatalogReaderTest, ParallelReadsGiveTheSameTree) {
   std::string db = MakeDatabase("catpar");
-  Roles roles(db);
-  std::string owner = roles.Name("owner"), reader = roles.Name("reader");
+  std::string owner = RoleName("owner"), reader = RoleName("reader");
   RunSql("postgres", "CREATE ROLE " + owner + "; CREATE ROLE " + reader);
   RunSql(db, ShopSchema(owner, reader));
   CatalogReadOptions one, four;
@@ -504,8 +488,7 @@ TEST_F(CatalogReaderTest, ServerConninfoReadsEveryDatabaseButTemplates) {
 TEST_F(CatalogReaderTest, WithoutADatabaseFallsBackToPostgres) {
   // libpq would try a database named after the user, which does not exist.
   std::string db = MakeDatabase("catfallback");
-  Roles roles(db);
-  std::string user = roles.Name("nodb");
+  std::string user = RoleName("nodb");
   RunSql("postgres", "CREATE ROLE " + user + " LOGIN");
   std::string conninfo = TestServerConninfo();
   conninfo.replace(conninfo.find("user=postgres"), 13, "user=" + user);
@@ -543,8 +526,7 @@ TEST_F(CatalogReaderTest, RefusedPortIsConnectionFailed) {
 
 TEST_F(CatalogReaderTest, WrongPasswordFailsWithoutShowingIt) {
   std::string db = MakeDatabase("catpw");
-  Roles roles(db);
-  std::string user = roles.Name("login");
+  std::string user = RoleName("login");
   RunSql("postgres", "CREATE ROLE " + user + " LOGIN PASSWORD 'right-password-1'");
   std::string uri = "postgresql://" + user +
                     ":wrong-secret-77@127.0.0.1:" + std::to_string(TestServerPort()) + "/" + db;
