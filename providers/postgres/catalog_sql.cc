@@ -251,7 +251,7 @@ std::string Columns(const Slice& slice) {
          "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
          "JOIN pg_attribute a ON a.attrelid = c.oid "
          "WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND " +
-         UserSchema("n") + InSlice(slice, "c.oid");
+         UserSchema("n") + InSlice(slice, "a.attrelid");
 }
 
 std::string Constraints(const Slice& slice) {
@@ -263,7 +263,7 @@ std::string Constraints(const Slice& slice) {
          "JOIN pg_namespace n ON n.oid = c.relnamespace "
          "WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conparentid = 0 "
          "AND k.conislocal AND " +
-         UserSchema("n") + InSlice(slice, "c.oid");
+         UserSchema("n") + InSlice(slice, "k.conrelid");
 }
 
 std::string Indexes(const Slice& slice) {

@@ -14,12 +14,12 @@ namespace {
 
 constexpr char kSnapshotStep[] = "database snapshot";
 
-// Tickets of the queued queries. Indexes (the costliest query: pg_get_indexdef opens every
-// table) are split into one part per connection.
+// Tickets of the queued queries. The costliest queries — indexes (pg_get_indexdef opens
+// every table), columns and constraints — are split into one part per connection, by table.
 struct Plan {
   size_t comments, members, extensions, schemas, types, domain_constraints, sequences, tables,
-      columns, constraints, views, triggers, routines;
-  std::vector<size_t> indexes;
+      views, triggers, routines;
+  std::vector<size_t> indexes, columns, constraints;
 };
 
 // Queues the queries: the cheap ones the reader needs first, then the costly ones, so the
@@ -39,8 +39,13 @@ Plan QueueQueries(const CatalogFeatures& features, int connections, QueryPool& p
   for (int i = 0; i < connections; ++i) {
     plan.indexes.push_back(pool.Add("indexes", sql::Indexes(sql::Slice{i, connections})));
   }
-  plan.columns = pool.Add("columns", sql::Columns(all));
-  plan.constraints = pool.Add("constraints", sql::Constraints(all));
+  for (int i = 0; i < connections; ++i) {
+    plan.columns.push_back(pool.Add("columns", sql::Columns(sql::Slice{i, connections})));
+  }
+  for (int i = 0; i < connections; ++i) {
+    plan.constraints.push_back(
+        pool.Add("constraints", sql::Constraints(sql::Slice{i, connections})));
+  }
   plan.views = pool.Add("views", sql::Views(all));
   plan.triggers = pool.Add("triggers", sql::Triggers(features, all));
   plan.routines = pool.Add("routines", sql::Routines(features));
@@ -64,8 +69,10 @@ void Decode(const Plan& plan, QueryPool& pool, const char*& step, Object& databa
   take("domain constraints", plan.domain_constraints, &DatabaseReader::AddDomainConstraints);
   take("sequences", plan.sequences, &DatabaseReader::AddSequences);
   take("tables", plan.tables, &DatabaseReader::AddTables);
-  take("columns", plan.columns, &DatabaseReader::AddColumns);
-  take("constraints", plan.constraints, &DatabaseReader::AddConstraints);
+  for (size_t ticket : plan.columns) take("columns", ticket, &DatabaseReader::AddColumns);
+  for (size_t ticket : plan.constraints) {
+    take("constraints", ticket, &DatabaseReader::AddConstraints);
+  }
   take("views", plan.views, &DatabaseReader::AddViews);
   for (size_t ticket : plan.indexes) take("indexes", ticket, &DatabaseReader::AddIndexes);
   take("triggers", plan.triggers, &DatabaseReader::AddTriggers);
