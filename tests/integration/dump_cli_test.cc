@@ -123,6 +123,25 @@ TEST(DumpCliTest, SnapshotDumpsByteIdenticalToTheLiveDatabase) {
   testing::DropDatabase(db);
 }
 
+TEST(DumpCliTest, AllDatabasesReadsEveryDatabaseInParallel) {
+  std::string first = testing::CreateDatabase("dumpcli_all1", kSchemaSql);
+  std::string second = testing::CreateDatabase("dumpcli_all2");
+  std::string dir = testing::TempDir() + "/snap";
+  testing::CommandResult r =
+      testing::RunPgtwin({"dump", "--source", testing::DatabaseConninfo(first), "--all-databases",
+                          "--parallel", "2", "--format", "json", "--output", dir});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json cluster = Json::parse(r.out);
+  EXPECT_TRUE(Child(cluster, "database", first));
+  EXPECT_TRUE(Child(cluster, "database", second));
+  for (const Json& child : cluster["children"]) EXPECT_NE(child["name"], "template1");
+  EXPECT_TRUE(fs::is_regular_file(dir + "/databases/" + second + ".json"));
+  std::ifstream in(dir + "/cluster.json");
+  EXPECT_EQ(Json::parse(in)["all_databases"], true);
+  testing::DropDatabase(first);
+  testing::DropDatabase(second);
+}
+
 TEST(DumpCliTest, StatsGoToStderr) {
   std::string db = testing::CreateDatabase("dumpcli_stats", kSchemaSql);
   testing::CommandResult r = testing::RunPgtwin(
