@@ -148,11 +148,14 @@ void ExpectComplete(const std::string& database) {
     ExpectSameNames("objects of kind '" + kind + "'", peer.names[kind], mine.names[kind]);
   }
 
-  // The public schema's comment, ACL and owner are initdb's defaults, which pg_dump leaves out.
+  // The comment, ACL and owner of what initdb puts in every database (the public schema, the
+  // plpgsql extension) are defaults that pg_dump leaves out.
   for (PgDumpObjects* side : {&peer, &mine}) {
-    side->commented.erase("schema:public");
-    side->with_acl.erase("schema:public");
-    side->owners.erase("schema:public");
+    for (const char* key : {"schema:public", "extension:plpgsql"}) {
+      side->commented.erase(key);
+      side->with_acl.erase(key);
+      side->owners.erase(key);
+    }
   }
   ExpectSameNames("objects with a comment", peer.commented, mine.commented);
   ExpectSameNames("objects with an ACL", peer.with_acl, mine.with_acl);
@@ -217,8 +220,7 @@ std::string LoadSandboxDatabase(const std::string& family) {
   std::string owner = SandboxDatabaseOwner(family);
   EXPECT_FALSE(owner.empty()) << "databases.sql creates no database " << family;
   if (!owner.empty()) RunSql(db, "ALTER DATABASE \"" + db + "\" OWNER TO " + owner);
-  RunPsqlFile(db, SourceDir() + "/deploy/sandbox/prod/" + family + ".sql",
-              {"env=prod", "shard=0"});
+  RunPsqlFile(db, SourceDir() + "/deploy/sandbox/prod/" + family + ".sql", {"env=prod", "shard=0"});
   return db;
 }
 

@@ -1,5 +1,6 @@
 #include "tests/integration/pg_dump_toc.h"
 
+#include <algorithm>
 #include <cctype>
 #include <functional>
 #include <optional>
@@ -162,7 +163,12 @@ void ParseTableBody(const std::string& body, std::vector<Column>* columns,
     auto name = ReadIdentifier(rest);
     if (!name) continue;
     Column column{*name};
-    column.not_null = rest.size() >= 9 && rest.substr(rest.size() - 9) == " NOT NULL";
+    // pg_dump writes "name type [DEFAULT x | GENERATED ...] [NOT NULL] [COLLATE c]".
+    std::string_view attrs = rest;
+    if (size_t collate = attrs.rfind(" COLLATE "); collate != std::string_view::npos) {
+      attrs = attrs.substr(0, collate);
+    }
+    column.not_null = attrs.size() >= 9 && attrs.substr(attrs.size() - 9) == " NOT NULL";
     column.has_default = rest.find(" DEFAULT ") != std::string_view::npos;
     columns->push_back(column);
   }
@@ -245,16 +251,20 @@ PgDumpObjects ParsePgDumpSchema(const std::string& sql) {
     return kind + ":" + name;
   };
 
-  std::map<std::string, std::string> relation_kind;       // "s.rel" -> kind word
-  std::map<std::string, std::string> index_table;         // "s.index" -> "s.table"
-  std::set<std::string> attached_indexes;                 // "s.index" of partitions' indexes
+  std::map<std::string, std::string> relation_kind;          // "s.rel" -> kind word
+  std::map<std::string, std::string> index_table;            // "s.index" -> "s.table"
+  std::set<std::string> attached_indexes;                    // "s.index" of partitions' indexes
   std::map<std::string, std::vector<Column>> table_columns;  // "s.t" -> columns
   std::map<std::string, std::vector<std::string>> table_parents;
   // Constraints backed by an index: key -> "s.index", to drop those a partition inherits.
   std::map<std::string, std::string> index_constraints;
   std::vector<const TocEntry*> annotations;  // COMMENT and ACL entries, resolved at the end
+  std::map<std::string, std::string> partition_parent;           // "s.partition" -> "s.parent"
+  std::map<std::string, std::vector<std::string>> table_checks;  // "s.t" -> inline CHECKs
 
+  // Created in every new database by initdb's templates, so pg_dump never emits them.
   out.names["schema"].insert("public");
+  out.names["extension"].insert("plpgsql");
   for (const TocEntry& e : entries) {
     const std::string s = e.schema + ".";
     const bool owned = !e.owner.empty() && e.owner != "-";
@@ -286,9 +296,8 @@ PgDumpObjects ParsePgDumpSchema(const std::string& sql) {
       std::string key = add("table", s + e.name);
       relation_kind[s + e.name] = "table";
       if (owned) out.owners[key] = e.owner;
-      std::vector<std::string> checks;
-      ParseTableBody(e.body, &table_columns[s + e.name], &checks, &table_parents[s + e.name]);
-      for (const std::string& c : checks) add("constraint", s + e.name + "." + c);
+      ParseTableBody(e.body, &table_columns[s + e.name], &table_checks[s + e.name],
+                     &table_parents[s + e.name]);
     } else if (e.type == "VIEW" || e.type == "MATERIALIZED VIEW") {
       std::string kind = e.type == "VIEW" ? "view" : "materialized_view";
       std::string key = add(kind, s + e.name);
@@ -324,10 +333,29 @@ PgDumpObjects ParsePgDumpSchema(const std::string& sql) {
       out.with_default.insert("column:" + s + table + "." + column);
     } else if (e.type == "COMMENT" || e.type == "ACL") {
       annotations.push_back(&e);
-    } else if (e.type == "SEQUENCE OWNED BY" || e.type == "TABLE ATTACH") {
-      // Attributes of objects listed elsewhere (owned_by, partition_of).
+    } else if (e.type == "TABLE ATTACH") {
+      std::vector<std::string> parent = QualifiedNameAfter(e.body, "ALTER TABLE ");
+      std::vector<std::string> partition = QualifiedNameAfter(e.body, " ATTACH PARTITION ");
+      partition_parent[Join(partition)] = Join(parent);
+    } else if (e.type == "SEQUENCE OWNED BY") {
+      // An attribute of a sequence listed elsewhere.
     } else {
       out.unmodeled.push_back(e.type + ": " + s + e.name);
+    }
+  }
+
+  // pg_dump writes a partition's inherited CHECK constraints into its CREATE TABLE so that
+  // ATTACH PARTITION finds them; they are the parent's.
+  for (const auto& [table, checks] : table_checks) {
+    auto parent = partition_parent.find(table);
+    for (const std::string& c : checks) {
+      if (parent != partition_parent.end()) {
+        const std::vector<std::string>& parent_checks = table_checks[parent->second];
+        if (std::find(parent_checks.begin(), parent_checks.end(), c) != parent_checks.end()) {
+          continue;
+        }
+      }
+      add("constraint", table + "." + c);
     }
   }
 

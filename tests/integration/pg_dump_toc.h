@@ -34,8 +34,9 @@ struct PgDumpObjects {
 // column (not sequences); indexes and constraints a partition inherits from its parent (those
 // pg_dump attaches with ALTER INDEX ... ATTACH PARTITION) are the parent's and left out; the
 // columns of an INHERITS child include its parents' columns; function keys carry the identity
-// arguments of the ALTER ... OWNER TO statement. The `public` schema, which pg_dump never
-// creates because every new database has it, is counted as present.
+// arguments of the ALTER ... OWNER TO statement. The `public` schema and the `plpgsql`
+// extension, which pg_dump never creates because every new database has them, are counted as
+// present.
 PgDumpObjects ParsePgDumpSchema(const std::string& sql);
 
 }  // namespace pgtwin::testing
