@@ -87,7 +87,8 @@ RunDiff() {
   [ "$rc" -eq 2 ] || { Log "pgtwin diff exited $rc, expected 2 (different)"; return 1; }
 }
 Log "timing pgtwin diff, best of $RUNS"
-t_diff=$(BestOf "$RUNS" RunDiff)
+BestOfInterleaved "$RUNS" RunDiff
+t_diff=${BEST[RunDiff]}
 
 rc=0
 /usr/bin/time -v "$PGTWIN" diff --source "$SNAP1" --target "$SNAP2" --format json \

@@ -101,8 +101,9 @@ SummariseLog() {
 # TopStatements LABEL N: the N statements of a LoggedRun with the most server time.
 TopStatements() {
   printf '  %10s %10s %6s  %s\n' "elapsed ms" "CPU ms" "calls" "statement (first 70 characters)"
-  SummariseLog "$BENCH_DIR/log-$1.txt" | head -n "$2" \
-    | awk '{ t = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", t); printf "  %10.1f %10.1f %6d  %s\n", $1, $2, $3, t }'
+  # awk reads to the end (no `head`): an early close would kill sort with SIGPIPE under pipefail.
+  SummariseLog "$BENCH_DIR/log-$1.txt" | awk -v n="$2" 'NR <= n {
+    t = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", t); printf "  %10.1f %10.1f %6d  %s\n", $1, $2, $3, t }'
 }
 
 Log "logged runs (untimed): statements, server time, client CPU"
@@ -116,10 +117,11 @@ IFS='|' read -r q_small ms_small scpu_small cpu_small stats_small <"$BENCH_DIR/r
 IFS='|' read -r q_big ms_big scpu_big cpu_big stats_big <"$BENCH_DIR/result-pgtwin_big.txt"
 IFS='|' read -r q_pg_dump ms_pg_dump scpu_pg_dump cpu_pg_dump _ <"$BENCH_DIR/result-pg_dump.txt"
 
-Log "timing, best of $RUNS"
-t_pg_dump=$(BestOf "$RUNS" RunPgDump)
-t_json=$(BestOf "$RUNS" RunPgtwinJson)
-t_output=$(BestOf "$RUNS" RunPgtwinOutput)
+Log "timing, best of $RUNS, interleaved"
+BestOfInterleaved "$RUNS" RunPgDump RunPgtwinJson RunPgtwinOutput
+t_pg_dump=${BEST[RunPgDump]}
+t_json=${BEST[RunPgtwinJson]}
+t_output=${BEST[RunPgtwinOutput]}
 snapshot_size=$(du -sh "$OUT_DIR" | cut -f1)
 rm -rf "$OUT_DIR"
 
@@ -157,6 +159,10 @@ Row5 "run" "statements" "server ms" "server CPU ms" "client CPU"
 Row5 "------------------------------" "----------" "------------" "------------" "-----------"
 Row5 "pg_dump --schema-only" "$q_pg_dump" "$ms_pg_dump" "$scpu_pg_dump" "$cpu_pg_dump s"
 Row5 "pgtwin dump --format json" "$q_big" "$ms_big" "$scpu_big" "$cpu_big s"
+cpu_total_pg_dump=$(awk -v s="$scpu_pg_dump" -v c="$cpu_pg_dump" 'BEGIN { printf "%.2f", s / 1000 + c }')
+cpu_total_big=$(awk -v s="$scpu_big" -v c="$cpu_big" 'BEGIN { printf "%.2f", s / 1000 + c }')
+echo "CPU, server + client: pg_dump $cpu_total_pg_dump s, pgtwin $cpu_total_big s," \
+  "ratio $(Ratio "$cpu_total_big" "$cpu_total_pg_dump") (independent of load and parallelism)"
 echo "pgtwin's statements with the most server time (summed over its parallel connections):"
 TopStatements pgtwin_big 8
 echo "pg_dump's statements with the most server time:"

@@ -38,7 +38,7 @@ EnsurePgtwin() {
     || Log "warning: $BUILD_DIR is not a Release build; figures will be slower than Release"
   make -C "$BUILD_DIR" -j2 pgtwin >"$BUILD_DIR/bench-build.log" 2>&1 \
     || Die "building pgtwin failed (see $BUILD_DIR/bench-build.log)"
-  PGTWIN=$(find "$BUILD_DIR" -type f -name pgtwin -perm -u+x | head -n 1)
+  PGTWIN=$(find "$BUILD_DIR" -type f -name pgtwin -perm -u+x -print -quit)
   [ -n "$PGTWIN" ] || Die "no pgtwin binary under $BUILD_DIR"
 }
 
@@ -131,19 +131,24 @@ Seconds() {
   awk -v a="$1" -v b="$now" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'
 }
 
-# BestOf N FUNCTION ARGS...: runs FUNCTION N times, prints the best wall time in seconds.
-# FUNCTION must fail (non-zero) on error; its output is the function's own business.
-BestOf() {
+# BestOfInterleaved N FUNCTION...: runs the FUNCTIONs (no arguments) in turn, N rounds, so that
+# a change in the machine's load hits all of them alike; sets BEST[FUNCTION] to each one's best
+# wall time in seconds. A FUNCTION must fail (non-zero) on error.
+declare -A BEST
+BestOfInterleaved() {
   local n=$1; shift
-  local best="" t0 s r
-  for ((r = 0; r < n; r++)); do
-    t0=$(date +%s%N)
-    "$@" || Die "$* failed (run $((r + 1)) of $n)"
-    s=$(Seconds "$t0")
-    Log "  $1 run $((r + 1)): $s s"
-    if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$s; fi
+  local r f t0 s
+  for ((r = 1; r <= n; r++)); do
+    for f in "$@"; do
+      t0=$(date +%s%N)
+      "$f" || Die "$f failed (round $r of $n)"
+      s=$(Seconds "$t0")
+      Log "  round $r: $f $s s"
+      if [ -z "${BEST[$f]:-}" ] || awk -v a="$s" -v b="${BEST[$f]}" 'BEGIN { exit !(a < b) }'; then
+        BEST[$f]=$s
+      fi
+    done
   done
-  echo "$best"
 }
 
 # Ratio A B: A / B with 3 decimals.
