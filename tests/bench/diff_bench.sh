@@ -83,7 +83,7 @@ objects2=$(CountObjects "$SNAP2")
 
 RunDiff() {
   local rc=0
-  "$PGTWIN" diff --source "$SNAP1" --target "$SNAP2" --format json >/dev/null || rc=$?
+  Measured "$PGTWIN" diff --source "$SNAP1" --target "$SNAP2" --format json >/dev/null || rc=$?
   [ "$rc" -eq 2 ] || { Log "pgtwin diff exited $rc, expected 2 (different)"; return 1; }
 }
 Log "timing pgtwin diff, best of $RUNS"
@@ -91,10 +91,14 @@ BestOfInterleaved "$RUNS" RunDiff
 t_diff=${BEST[RunDiff]}
 
 rc=0
-/usr/bin/time -v "$PGTWIN" diff --source "$SNAP1" --target "$SNAP2" --format json \
+Measured /usr/bin/time -v "$PGTWIN" diff --source "$SNAP1" --target "$SNAP2" --format json \
   >"$BENCH_DIR/diff.json" 2>"$BENCH_DIR/time.txt" || rc=$?
 [ "$rc" -eq 2 ] || Die "pgtwin diff exited $rc (see $BENCH_DIR/time.txt)"
 rss_kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$BENCH_DIR/time.txt")
+cpu_split=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 }
+                        END { printf "%.2f user + %.2f system", u, s }' "$BENCH_DIR/time.txt")
+cpu=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.2f s", t }' "$BENCH_DIR/time.txt")
+wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$BENCH_DIR/time.txt")
 differences=$(/usr/bin/python3 - "$BENCH_DIR/diff.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -107,19 +111,21 @@ snap_size=$(du -sh "$SNAP1" | cut -f1)
 per_object=$(awk -v kb="$rss_kb" -v n="$((objects1 + objects2))" \
   'BEGIN { printf "%.0f", kb * 1024 / n }')
 
-Row() { printf '| %-52s | %14s | %-9s |\n' "$@"; }
+Row() { printf '| %-56s | %15s | %-13s |\n' "$@"; }
 echo
 echo "pgtwin diff benchmark, $(date -u +%Y-%m-%d), $(nproc) cores"
 echo "bench_diff1: $(DescribeDatabase bench_diff1)"
 echo "bench_diff2: $(DescribeDatabase bench_diff2)"
 echo
 Row "measurement" "value" "goal"
-Row "----------------------------------------------------" "--------------" "---------"
+Row "--------------------------------------------------------" "---------------" "-------------"
 Row "objects in snapshot 1 / snapshot 2 ($snap_size each)" "$objects1 / $objects2" ""
 Row "pgtwin diff --format json > /dev/null, best of $RUNS" "$t_diff s" \
   "< 1 s: $(awk -v t="$t_diff" 'BEGIN { print (t < 1 ? "met" : "MISSED") }')"
 Row "peak RSS (/usr/bin/time -v)" "$((rss_kb / 1024)) MiB" ""
+Row "CPU of that run ($cpu_split; wall $wall)" "$cpu" ""
 Row "peak RSS per object (both snapshots)" "$per_object B" ""
 echo
 echo "differences reported: $differences"
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine has $(nproc) cores)"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine has $(nproc) cores);" \
+  "measured processes ran at nice $BENCH_NICE"

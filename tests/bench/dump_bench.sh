@@ -40,11 +40,11 @@ big_desc=$(DescribeDatabase bench_big)
 Log "bench_small: $small_desc"
 Log "bench_big:   $big_desc"
 
-RunPgDump() { "$PG_BIN/pg_dump" --schema-only -d "$(Conninfo bench_big)" >/dev/null; }
-RunPgtwinJson() { "$PGTWIN" dump --source "$(Conninfo bench_big)" --format json >/dev/null; }
+RunPgDump() { Measured "$PG_BIN/pg_dump" --schema-only -d "$(Conninfo bench_big)" >/dev/null; }
+RunPgtwinJson() { Measured "$PGTWIN" dump --source "$(Conninfo bench_big)" --format json >/dev/null; }
 RunPgtwinOutput() {
   rm -rf "$OUT_DIR"
-  "$PGTWIN" dump --source "$(Conninfo bench_big)" --output "$OUT_DIR" >/dev/null
+  Measured "$PGTWIN" dump --source "$(Conninfo bench_big)" --output "$OUT_DIR" >/dev/null
 }
 
 # LoggedRun LABEL APP CMD...: runs CMD once (untimed) while the server logs every statement, its
@@ -65,7 +65,7 @@ LoggedRun() {
     >/dev/null
   sleep 1
   start=$(stat -c %s "$log")
-  /usr/bin/time -f '%U %S' -o "$BENCH_DIR/cpu-$label.txt" "$@" >/dev/null \
+  Measured /usr/bin/time -f '%U %S' -o "$BENCH_DIR/cpu-$label.txt" "$@" >/dev/null \
     2>"$BENCH_DIR/stderr-$label.txt" || rc=$?
   sleep 1
   Psql postgres -c "ALTER SYSTEM RESET log_statement" \
@@ -106,6 +106,7 @@ TopStatements() {
     t = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", t); printf "  %10.1f %10.1f %6d  %s\n", $1, $2, $3, t }'
 }
 
+InstanceNice "$BENCH_NICE"
 Log "logged runs (untimed): statements, server time, client CPU"
 LoggedRun pgtwin_small "$APP_NAME" \
   "$PGTWIN" dump --source "$(Conninfo bench_small) application_name=$APP_NAME" --format json --stats
@@ -122,6 +123,7 @@ BestOfInterleaved "$RUNS" RunPgDump RunPgtwinJson RunPgtwinOutput
 t_pg_dump=${BEST[RunPgDump]}
 t_json=${BEST[RunPgtwinJson]}
 t_output=${BEST[RunPgtwinOutput]}
+InstanceNice 0
 snapshot_size=$(du -sh "$OUT_DIR" | cut -f1)
 rm -rf "$OUT_DIR"
 
@@ -167,4 +169,5 @@ echo "pgtwin's statements with the most server time (summed over its parallel co
 TopStatements pgtwin_big 8
 echo "pg_dump's statements with the most server time:"
 TopStatements pg_dump 8
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine has $(nproc) cores)"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine has $(nproc) cores);" \
+  "measured processes ran at nice $BENCH_NICE"

@@ -8,6 +8,9 @@ REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_SQL_DIR="$REPO_DIR/tests/bench"
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 BUILD_DIR=${BUILD_DIR:-$REPO_DIR/build-bench}
+# Nice value of the measured processes (the commands and the instance's backends), so that other
+# work on a shared machine disturbs the figures less; BENCH_NICE=0 measures at normal priority.
+BENCH_NICE=${BENCH_NICE:--10}
 
 Log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 Die() { echo "bench: $*" >&2; exit 1; }
@@ -67,6 +70,18 @@ BenchStartInstance() {
     "$REPO_DIR/deploy/pg-instance.sh" start "$BENCH_DIR" "$BENCH_PORT"
   fi
 }
+
+# InstanceNice N: sets the nice value of the instance's postmaster and of every process it has
+# forked so far; backends started later inherit it from the postmaster.
+InstanceNice() {
+  local pm
+  pm=$(head -n 1 "$BENCH_DIR/data/postmaster.pid")
+  # shellcheck disable=SC2046  # one pid per word
+  renice -n "$1" -p "$pm" $(ps -o pid= --ppid "$pm") >/dev/null
+}
+
+# Measured CMD...: runs CMD at the benchmark's nice value.
+Measured() { nice -n "$BENCH_NICE" "$@"; }
 
 # BenchWipeInstance: stops the instance and removes its directory.
 BenchWipeInstance() {
