@@ -275,5 +275,64 @@ TEST(CompletenessTest, Zabbix) { ExpectComplete(LoadZabbix()); }
 TEST(CompletenessTest, MediaWiki) { ExpectComplete(LoadMediaWiki()); }
 TEST(CompletenessTest, FidelityBaseSchema) { ExpectComplete(LoadFidelityBase()); }
 
+// Shapes that trip catalog readers: quoted and mixed-case names, argument modes, multi-level
+// partitions, inheritance, serial and identity columns, comments and grants on every level.
+TEST(CompletenessTest, AwkwardShapes) {
+  RunSql("postgres", kFidelityRolesSql);
+  ExpectComplete(CreateDatabase("awkward", R"sql(
+    CREATE SCHEMA "Mixed Case";
+    CREATE TABLE "Mixed Case"."Order Lines" ("Line No" serial PRIMARY KEY, "user" text,
+      "select" integer CHECK ("select" > 0));
+    COMMENT ON COLUMN "Mixed Case"."Order Lines"."user" IS 'quoted';
+    CREATE INDEX "Lines By User" ON "Mixed Case"."Order Lines" ("user");
+    CREATE TABLE public.empty_table ();
+    CREATE TABLE public.measure (id bigint GENERATED ALWAYS AS IDENTITY, region text NOT NULL,
+      at date NOT NULL, v numeric CHECK (v >= 0)) PARTITION BY LIST (region);
+    CREATE TABLE public.measure_eu PARTITION OF public.measure FOR VALUES IN ('eu')
+      PARTITION BY RANGE (at);
+    CREATE TABLE public.measure_eu_2024 PARTITION OF public.measure_eu
+      FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+    CREATE INDEX measure_at_idx ON public.measure (at);
+    ALTER TABLE public.measure_eu_2024 ADD CONSTRAINT measure_eu_2024_v_small CHECK (v < 1e9);
+    CREATE TABLE public.animal (id integer NOT NULL, name text DEFAULT 'x',
+      CONSTRAINT animal_name_check CHECK (name <> ''));
+    CREATE TABLE public.dog (good boolean DEFAULT true) INHERITS (public.animal);
+    CREATE TABLE public.puppy () INHERITS (public.dog);
+    CREATE FUNCTION public.split(IN s text, OUT head text, INOUT tail text)
+      LANGUAGE sql AS $$SELECT s, tail$$;
+    CREATE FUNCTION public.total(VARIADIC v integer[]) RETURNS integer LANGUAGE sql
+      AS $$SELECT sum(x)::integer FROM unnest(v) x$$;
+    CREATE FUNCTION public.rows_of(n integer DEFAULT 3) RETURNS TABLE (i integer, sq integer)
+      LANGUAGE sql AS $$SELECT g, g * g FROM generate_series(1, n) g$$;
+    CREATE PROCEDURE public.move(INOUT amount numeric, IN factor numeric DEFAULT 1)
+      LANGUAGE plpgsql AS $$BEGIN amount := amount * factor; END$$;
+    CREATE DOMAIN public.pos AS integer CHECK (VALUE > 0);
+    CREATE DOMAIN public.small_pos AS public.pos CHECK (VALUE < 100);
+    CREATE TYPE public."Status" AS ENUM ('new', 'it''s done');
+    CREATE VIEW public.dogs AS SELECT id, name FROM public.dog;
+    COMMENT ON VIEW public.dogs IS 'all dogs';
+    REVOKE ALL ON FUNCTION public.total(integer[]) FROM PUBLIC;
+    GRANT SELECT ON public.dogs TO PUBLIC;
+    GRANT USAGE ON TYPE public."Status" TO fid_reader;
+  )sql"));
+}
+
+// Comments and grants that live on the parts of views and types: the columns of a view or a
+// materialized view, the attributes of a composite type, a domain's constraint.
+TEST(CompletenessTest, CommentsAndGrantsOnPartsOfViewsAndTypes) {
+  ExpectComplete(CreateDatabase("parts", R"sql(
+    CREATE TABLE public.t (id integer, v text);
+    CREATE VIEW public.v AS SELECT id, v FROM public.t;
+    COMMENT ON COLUMN public.v.v IS 'a view column';
+    GRANT SELECT (id) ON public.v TO PUBLIC;
+    CREATE MATERIALIZED VIEW public.mv AS SELECT id FROM public.t;
+    COMMENT ON COLUMN public.mv.id IS 'a materialized view column';
+    CREATE TYPE public.pair AS (a integer, b text);
+    COMMENT ON COLUMN public.pair.a IS 'a type attribute';
+    CREATE DOMAIN public.pos AS integer CONSTRAINT pos_check CHECK (VALUE > 0);
+    COMMENT ON CONSTRAINT pos_check ON DOMAIN public.pos IS 'a domain constraint';
+  )sql"));
+}
+
 }  // namespace
 }  // namespace pgtwin::testing

@@ -235,6 +235,8 @@ std::vector<FidelityCase> Cases() {
        {"changed type:fid.floatrange subtype"}},
       {"type_owner", "ALTER TYPE fid.mood OWNER TO fid_other", {"changed type:fid.mood owner"}},
       {"type_acl", "REVOKE USAGE ON TYPE fid.mood FROM PUBLIC", {"changed type:fid.mood acl"}},
+      // Granting what the defaults already give changes no privilege: nothing to report.
+      {"type_grant_equal_to_default", "GRANT USAGE ON TYPE fid.pair TO PUBLIC", {}},
       {"type_comment",
        "COMMENT ON TYPE fid.pair IS 'two of them'",
        {"changed type:fid.pair comment"}},
@@ -302,6 +304,7 @@ std::vector<FidelityCase> Cases() {
        "COMMENT ON TABLE fid.parent IS 'changed'",
        {"changed table:fid.parent comment"}},
       {"table_acl", "GRANT INSERT ON fid.nopk TO fid_reader", {"changed table:fid.nopk acl"}},
+      {"table_grant_equal_to_default", "GRANT ALL ON fid.nopk TO fid_owner", {}},
       {"table_unlogged",
        "ALTER TABLE fid.nopk SET UNLOGGED",
        {"changed table:fid.nopk persistence"}},

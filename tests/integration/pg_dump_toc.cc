@@ -93,11 +93,13 @@ std::string Join(const std::vector<std::string>& parts) {
   return out;
 }
 
-// Splits a TOC tag "table object" at its first space.
-std::pair<std::string, std::string> SplitTag(const std::string& tag) {
-  size_t space = tag.find(' ');
-  if (space == std::string::npos) return {tag, ""};
-  return {tag.substr(0, space), tag.substr(space + 1)};
+// The identifier that follows `marker` in `text` ("ADD CONSTRAINT x" -> "x").
+std::optional<std::string> IdentifierAfter(const std::string& text, std::string_view marker) {
+  size_t at = text.find(marker);
+  if (at == std::string::npos) return std::nullopt;
+  std::string_view rest(text);
+  rest.remove_prefix(at + marker.size());
+  return ReadIdentifier(rest);
 }
 
 // The signature of `ALTER FUNCTION s.f(identity args) OWNER TO ...`: "f(identity args)".
@@ -195,47 +197,62 @@ struct TagKeyResolver {
   const std::map<std::string, std::string>* relation_kind;  // "s.rel" -> kind word
   const std::map<std::string, std::string>* index_table;    // "s.index" -> "s.table"
 
+  // The tag names objects as SQL would ("COLUMN \"Order Lines\".\"user\"", "FUNCTION f(x
+  // text)"), quoting identifiers where needed.
   std::optional<std::string> Resolve(const std::string& tag, const std::string& schema) const {
-    auto starts = [&](std::string_view prefix) { return tag.rfind(prefix, 0) == 0; };
-    auto rest = [&](std::string_view prefix) { return tag.substr(prefix.size()); };
-    std::string s = schema + ".";
-    if (starts("SCHEMA ")) return "schema:" + rest("SCHEMA ");
-    if (starts("EXTENSION ")) return "extension:" + rest("EXTENSION ");
-    if (starts("MATERIALIZED VIEW ")) return "materialized_view:" + s + rest("MATERIALIZED VIEW ");
-    if (starts("VIEW ")) return "view:" + s + rest("VIEW ");
-    if (starts("SEQUENCE ")) return "sequence:" + s + rest("SEQUENCE ");
-    if (starts("TYPE ")) return "type:" + s + rest("TYPE ");
-    if (starts("DOMAIN ")) return "type:" + s + rest("DOMAIN ");
-    if (starts("FUNCTION ")) return "function:" + s + rest("FUNCTION ");
-    if (starts("PROCEDURE ")) return "procedure:" + s + rest("PROCEDURE ");
-    if (starts("AGGREGATE ")) return "aggregate:" + s + rest("AGGREGATE ");
-    if (starts("TABLE ")) {
-      // ACL entries say TABLE for views and materialized views too.
-      std::string name = s + rest("TABLE ");
-      auto it = relation_kind->find(name);
-      return (it == relation_kind->end() ? std::string("table") : it->second) + ":" + name;
+    static const std::pair<std::string_view, std::string_view> kSimple[] = {
+        {"SCHEMA ", "schema"},
+        {"EXTENSION ", "extension"},
+        {"MATERIALIZED VIEW ", "materialized_view"},
+        {"VIEW ", "view"},
+        {"SEQUENCE ", "sequence"},
+        {"TYPE ", "type"},
+        {"DOMAIN ", "type"},
+        {"FUNCTION ", "function"},
+        {"PROCEDURE ", "procedure"},
+        {"AGGREGATE ", "aggregate"},
+        {"TABLE ", ""},
+        {"INDEX ", ""}};
+    const std::string s = schema + ".";
+    for (const auto& [prefix, kind] : kSimple) {
+      if (tag.rfind(prefix, 0) != 0) continue;
+      std::string_view rest(tag);
+      rest.remove_prefix(prefix.size());
+      std::optional<std::string> name = ReadIdentifier(rest);
+      if (!name) return std::nullopt;
+      if (kind == "schema" || kind == "extension") return std::string(kind) + ":" + *name;
+      if (prefix == "TABLE ") {  // ACL entries say TABLE for views and materialized views too
+        auto it = relation_kind->find(s + *name);
+        return it == relation_kind->end() ? std::nullopt
+                                          : std::optional(it->second + ":" + s + *name);
+      }
+      if (prefix == "INDEX ") {
+        auto it = index_table->find(s + *name);
+        if (it == index_table->end()) return std::nullopt;
+        return "index:" + it->second + "." + *name;
+      }
+      return std::string(kind) + ":" + s + *name + std::string(rest);  // rest: "(args)"
     }
-    if (starts("COLUMN ")) {
-      std::string name = s + rest("COLUMN ");
-      std::string relation = name.substr(0, name.rfind('.'));
-      auto it = relation_kind->find(relation);
-      if (it != relation_kind->end() && it->second != "table") return std::nullopt;
-      return "column:" + name;
+    std::string_view rest(tag);
+    if (tag.rfind("COLUMN ", 0) == 0) {
+      rest.remove_prefix(7);
+      std::vector<std::string> parts = ReadQualifiedName(rest);
+      if (parts.size() != 2) return std::nullopt;
+      auto it = relation_kind->find(s + parts[0]);
+      if (it == relation_kind->end() || it->second != "table") return std::nullopt;
+      return "column:" + s + parts[0] + "." + parts[1];
     }
-    if (starts("INDEX ")) {
-      auto it = index_table->find(s + rest("INDEX "));
-      if (it == index_table->end()) return std::nullopt;
-      return "index:" + it->second + "." + rest("INDEX ");
-    }
-    for (std::string_view kind : {"CONSTRAINT ", "TRIGGER "}) {
-      if (!starts(kind)) continue;
-      std::string what = rest(kind);
-      size_t on = what.find(" ON ");
-      if (on == std::string::npos) return std::nullopt;
-      std::string table = what.substr(on + 4);
-      if (table.rfind("DOMAIN ", 0) == 0) return std::nullopt;
-      std::string word = kind == std::string_view("TRIGGER ") ? "trigger" : "constraint";
-      return word + ":" + s + table + "." + what.substr(0, on);
+    for (std::string_view prefix : {"CONSTRAINT ", "TRIGGER "}) {
+      if (tag.rfind(prefix, 0) != 0) continue;
+      rest.remove_prefix(prefix.size());
+      std::optional<std::string> name = ReadIdentifier(rest);
+      if (!name || rest.rfind(" ON ", 0) != 0) return std::nullopt;
+      rest.remove_prefix(4);
+      if (rest.rfind("DOMAIN ", 0) == 0) return std::nullopt;  // pgtwin keeps no such comment
+      std::optional<std::string> table = ReadIdentifier(rest);
+      if (!table) return std::nullopt;
+      std::string word = prefix == "TRIGGER " ? "trigger" : "constraint";
+      return word + ":" + s + *table + "." + *name;
     }
     return std::nullopt;
   }
@@ -312,13 +329,20 @@ PgDumpObjects ParsePgDumpSchema(const std::string& sql) {
       if (owned) out.owners[key] = e.owner;
     } else if (e.type == "CONSTRAINT" || e.type == "FK CONSTRAINT" ||
                e.type == "CHECK CONSTRAINT") {
-      auto [table, constraint] = SplitTag(e.name);
-      if (e.body.find("ALTER DOMAIN ") != std::string::npos) {
-        out.domain_constraints["type:" + s + table].insert(constraint);
+      // "ALTER TABLE [ONLY] s.t ADD CONSTRAINT c ..." or "ALTER DOMAIN s.d ADD CONSTRAINT c".
+      std::optional<std::string> constraint = IdentifierAfter(e.body, "ADD CONSTRAINT ");
+      if (!constraint) {
+        out.unmodeled.push_back("unparsed " + e.type + ": " + s + e.name);
         continue;
       }
-      std::string key = add("constraint", s + table + "." + constraint);
-      if (e.type == "CONSTRAINT") index_constraints[key] = s + constraint;
+      if (e.body.find("ALTER DOMAIN ") != std::string::npos) {
+        out.domain_constraints["type:" + Join(QualifiedNameAfter(e.body, "ALTER DOMAIN "))].insert(
+            *constraint);
+        continue;
+      }
+      std::string table = Join(QualifiedNameAfter(e.body, "ALTER TABLE "));
+      std::string key = add("constraint", table + "." + *constraint);
+      if (e.type == "CONSTRAINT") index_constraints[key] = s + *constraint;
     } else if (e.type == "INDEX") {
       std::vector<std::string> table = QualifiedNameAfter(e.body, " ON ");
       index_table[s + e.name] = Join(table);
@@ -326,11 +350,19 @@ PgDumpObjects ParsePgDumpSchema(const std::string& sql) {
     } else if (e.type == "INDEX ATTACH") {
       attached_indexes.insert(s + e.name);
     } else if (e.type == "TRIGGER") {
-      auto [table, trigger] = SplitTag(e.name);
-      add("trigger", s + table + "." + trigger);
+      // The tag is "table trigger" with raw names; the statement names the trigger.
+      std::optional<std::string> trigger = IdentifierAfter(e.body, "TRIGGER ");
+      if (!trigger || e.name.size() <= trigger->size() ||
+          e.name.compare(e.name.size() - trigger->size(), trigger->size(), *trigger) != 0) {
+        out.unmodeled.push_back("unparsed TRIGGER: " + s + e.name);
+        continue;
+      }
+      add("trigger", s + e.name.substr(0, e.name.size() - trigger->size() - 1) + "." + *trigger);
     } else if (e.type == "DEFAULT") {
-      auto [table, column] = SplitTag(e.name);
-      out.with_default.insert("column:" + s + table + "." + column);
+      // "ALTER TABLE ONLY s.t ALTER COLUMN c SET DEFAULT ...".
+      std::string table = Join(QualifiedNameAfter(e.body, "ALTER TABLE "));
+      std::optional<std::string> column = IdentifierAfter(e.body, " ALTER COLUMN ");
+      out.with_default.insert("column:" + table + "." + column.value_or("?"));
     } else if (e.type == "COMMENT" || e.type == "ACL") {
       annotations.push_back(&e);
     } else if (e.type == "TABLE ATTACH") {
