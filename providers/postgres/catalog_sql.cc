@@ -248,10 +248,15 @@ std::string Columns(const Slice& slice) {
          "FROM pg_type t WHERE t.oid = a.atttypid) THEN " +
          CollationName("a.attcollation") + " END AS collation, " + SortedList("a.attacl") +
          " AS acl "
+         // OFFSET 0 keeps the lateral subquery apart: pg_attribute is read by index, table
+         // by table, rather than scanned whole by each part.
          "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-         "JOIN pg_attribute a ON a.attrelid = c.oid "
-         "WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND " +
-         UserSchema("n") + InSlice(slice, "a.attrelid");
+         "CROSS JOIN LATERAL (SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, "
+         "a.attnotnull, a.atthasdef, a.attgenerated, a.attidentity, a.attcollation, a.attacl "
+         "FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 "
+         "AND NOT a.attisdropped OFFSET 0) a "
+         "WHERE c.relkind IN ('r', 'p') AND " +
+         UserSchema("n") + InSlice(slice, "c.oid");
 }
 
 std::string Constraints(const Slice& slice) {
