@@ -11,7 +11,8 @@
 # both snapshots. Everything is stopped and removed at the end; --keep leaves the instance and
 # its two generated databases for a faster rerun (the next run reuses them).
 # Environment: PGTWIN (binary; default: build target `pgtwin` in BUILD_DIR=build-bench, Release),
-# RUNS (default 3), TABLES/FUNCTIONS/VIEWS (default 20000/5000/1000).
+# RUNS (default 3), TABLES/FUNCTIONS/VIEWS (default 20000/5000/1000), BENCH_RT (default 1: the
+# measured processes run under SCHED_FIFO, see lib.sh; 0: normal priority).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -128,4 +129,4 @@ Row "peak RSS per object (both snapshots)" "$per_object B" ""
 echo
 echo "differences reported: $differences"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine has $(nproc) cores);" \
-  "measured processes ran at nice $BENCH_NICE"
+  "$(SchedulingNote)"

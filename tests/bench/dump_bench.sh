@@ -12,7 +12,8 @@
 # Everything is stopped and removed at the end; --keep leaves the instance and its generated
 # databases for a faster rerun (the next run reuses them).
 # Environment: PGTWIN (binary; default: build target `pgtwin` in BUILD_DIR=build-bench, Release),
-# RUNS (default 3), TABLES/FUNCTIONS/VIEWS (default 10000/5000/1000).
+# RUNS (default 3), TABLES/FUNCTIONS/VIEWS (default 10000/5000/1000), BENCH_RT (default 1: the
+# measured processes run under SCHED_FIFO, see lib.sh; 0: normal priority).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -106,7 +107,7 @@ TopStatements() {
     t = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", t); printf "  %10.1f %10.1f %6d  %s\n", $1, $2, $3, t }'
 }
 
-InstanceNice "$BENCH_NICE"
+InstanceRealtime on
 Log "logged runs (untimed): statements, server time, client CPU"
 LoggedRun pgtwin_small "$APP_NAME" \
   "$PGTWIN" dump --source "$(Conninfo bench_small) application_name=$APP_NAME" --format json --stats
@@ -123,7 +124,7 @@ BestOfInterleaved "$RUNS" RunPgDump RunPgtwinJson RunPgtwinOutput
 t_pg_dump=${BEST[RunPgDump]}
 t_json=${BEST[RunPgtwinJson]}
 t_output=${BEST[RunPgtwinOutput]}
-InstanceNice 0
+InstanceRealtime off
 snapshot_size=$(du -sh "$OUT_DIR" | cut -f1)
 rm -rf "$OUT_DIR"
 
@@ -170,4 +171,4 @@ TopStatements pgtwin_big 8
 echo "pg_dump's statements with the most server time:"
 TopStatements pg_dump 8
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine has $(nproc) cores);" \
-  "measured processes ran at nice $BENCH_NICE"
+  "$(SchedulingNote)"
