@@ -42,7 +42,8 @@ ctest --test-dir build-asan -L unit --output-on-failure --no-tests=error -j "$jo
   || failed+=("unit tests under the sanitizers in build-asan/")
 
 if [ ${#failed[@]} -gt 0 ]; then
-  step "FAILED: $(printf '%s; ' "${failed[@]}")"
+  summary=$(printf '%s, ' "${failed[@]}")
+  step "FAILED: ${summary%, }"
   exit 1
 fi
 step "All tests passed"
