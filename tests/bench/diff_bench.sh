@@ -11,8 +11,8 @@
 # both snapshots. Everything is stopped and removed at the end; --keep leaves the instance and
 # its two generated databases for a faster rerun (the next run reuses them).
 # Environment: PGTWIN (binary; default: build target `pgtwin` in BUILD_DIR=build-bench, Release),
-# RUNS (default 3), TABLES/FUNCTIONS/VIEWS (default 20000/5000/1000), BENCH_RT (default 1: the
-# measured processes run under SCHED_FIFO, see lib.sh; 0: normal priority).
+# RUNS (default 3), TABLES/FUNCTIONS/VIEWS (default 20000/5000/1000), BENCH_SCHED
+# (rt, the default, | nice | none: how the measured processes are scheduled, see lib.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 

@@ -12,8 +12,8 @@
 # Everything is stopped and removed at the end; --keep leaves the instance and its generated
 # databases for a faster rerun (the next run reuses them).
 # Environment: PGTWIN (binary; default: build target `pgtwin` in BUILD_DIR=build-bench, Release),
-# RUNS (default 3), TABLES/FUNCTIONS/VIEWS (default 10000/5000/1000), BENCH_RT (default 1: the
-# measured processes run under SCHED_FIFO, see lib.sh; 0: normal priority).
+# RUNS (default 3), TABLES/FUNCTIONS/VIEWS (default 10000/5000/1000), BENCH_SCHED
+# (rt, the default, | nice | none: how the measured processes are scheduled, see lib.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -107,7 +107,7 @@ TopStatements() {
     t = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", t); printf "  %10.1f %10.1f %6d  %s\n", $1, $2, $3, t }'
 }
 
-InstanceRealtime on
+InstancePriority on
 Log "logged runs (untimed): statements, server time, client CPU"
 LoggedRun pgtwin_small "$APP_NAME" \
   "$PGTWIN" dump --source "$(Conninfo bench_small) application_name=$APP_NAME" --format json --stats
@@ -124,7 +124,7 @@ BestOfInterleaved "$RUNS" RunPgDump RunPgtwinJson RunPgtwinOutput
 t_pg_dump=${BEST[RunPgDump]}
 t_json=${BEST[RunPgtwinJson]}
 t_output=${BEST[RunPgtwinOutput]}
-InstanceRealtime off
+InstancePriority off
 snapshot_size=$(du -sh "$OUT_DIR" | cut -f1)
 rm -rf "$OUT_DIR"
 
