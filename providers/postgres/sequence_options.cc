@@ -24,7 +24,10 @@ NonDefault NonDefaults(const SequenceParams& p) {
   bool ascending = p.increment > 0;
   int64_t default_min = ascending ? 1 : TypeMin(p.data_type);
   int64_t default_max = ascending ? TypeMax(p.data_type) : -1;
-  int64_t default_start = ascending ? p.min_value : p.max_value;
+  // CREATE SEQUENCE starts at MINVALUE (MAXVALUE descending), but a default that follows
+  // min_value would make a change of MINVALUE alone look like a change of START too: start is
+  // left out only at the defaults' defaults, 1 ascending and -1 descending.
+  int64_t default_start = ascending ? 1 : -1;
   NonDefault n;
   if (p.increment != 1) n.increment = std::to_string(p.increment);
   if (p.min_value != default_min) n.min_value = std::to_string(p.min_value);

@@ -23,7 +23,8 @@ std::string SequenceTypeName(uint32_t type_oid);
 
 // Sets data_type, start, increment, min_value, max_value, cache and cycle on a sequence node,
 // leaving out each one that is at the default CREATE SEQUENCE would give it (which depends on
-// the data type and the direction).
+// the data type and the direction). `start` is left out only at 1 (ascending) or -1
+// (descending), whatever min_value and max_value are.
 void SetSequenceAttrs(const SequenceParams& params, Object& sequence);
 
 // The non-default options of an identity column's sequence in CREATE SEQUENCE syntax and
