@@ -10,6 +10,17 @@ std::string SortedList(const std::string& array_expr) {
          "FROM unnest(" + array_expr + ") x ORDER BY x::text COLLATE \"C\"), ', ') END";
 }
 
+// An ACL as SortedList prints it, or NULL when it grants exactly what the defaults of an
+// object of kind `kind` (acldefault's code: 'r', 's', 'f', 'T', 'n', 'd') owned by `owner_expr`
+// give: GRANT ALL to the owner or USAGE on a type to PUBLIC changes no privilege. Compared as
+// sets, since the order of the entries may differ.
+std::string Acl(const std::string& acl_expr, const std::string& kind,
+                const std::string& owner_expr) {
+  std::string defaults = "acldefault('" + kind + "', " + owner_expr + ")";
+  return "CASE WHEN NOT (" + acl_expr + " @> " + defaults + " AND " + acl_expr + " <@ " + defaults +
+         ") THEN " + SortedList(acl_expr) + " END";
+}
+
 // True for schemas holding user objects (not pg_catalog, information_schema, pg_toast*, ...).
 std::string UserSchema(const std::string& nsp_alias) {
   return "(" + nsp_alias + ".nspname <> 'information_schema' AND " + nsp_alias +
@@ -96,7 +107,7 @@ std::string Databases(const CatalogFeatures& features) {
          "d.datctype::text AS ctype, " +
          provider + " AS locale_provider, " + icu +
          " AS icu_locale, d.datconnlimit, d.datallowconn, d.datistemplate, " +
-         SortedList("d.datacl") +
+         Acl("d.datacl", "d", "d.datdba") +
          " AS acl, c.description "
          "FROM pg_database d LEFT JOIN pg_shdescription c "
          "ON c.objoid = d.oid AND c.classoid = 'pg_database'::regclass";
@@ -115,7 +126,11 @@ std::string Settings() {
 std::string Comments() {
   // Objects created by initdb have oids below 16384; of those only public and built-in
   // extensions (plpgsql) are reported.
-  return "SELECT d.classoid, d.objoid, d.objsubid, d.description FROM pg_description d "
+  // subname: the column (or composite type attribute) a sub-id names.
+  return "SELECT d.classoid, d.objoid, d.objsubid, d.description, "
+         "CASE WHEN d.objsubid > 0 THEN (SELECT a.attname FROM pg_attribute a "
+         "WHERE a.attrelid = d.objoid AND a.attnum = d.objsubid) END AS subname "
+         "FROM pg_description d "
          "WHERE d.classoid IN ('pg_class'::regclass, 'pg_proc'::regclass, "
          "'pg_type'::regclass, 'pg_namespace'::regclass, 'pg_constraint'::regclass, "
          "'pg_trigger'::regclass, 'pg_extension'::regclass) "
@@ -135,15 +150,16 @@ std::string Extensions() {
 
 std::string Schemas() {
   return "SELECT n.oid, n.nspname, pg_get_userbyid(n.nspowner) AS owner, " +
-         SortedList("n.nspacl") + " AS acl FROM pg_namespace n WHERE " + UserSchema("n");
+         Acl("n.nspacl", "n", "n.nspowner") + " AS acl FROM pg_namespace n WHERE " +
+         UserSchema("n");
 }
 
 std::string Types() {
   // Composite types made by CREATE TYPE have a pg_class entry of relkind 'c'; the row types
   // of tables and views are left out, and so are arrays and multiranges (other typtypes).
-  return "SELECT t.oid, t.typnamespace, t.typname, t.typtype, "
+  return "SELECT t.oid, t.typnamespace, t.typname, t.typtype, t.typrelid, "
          "pg_get_userbyid(t.typowner) AS owner, " +
-         SortedList("t.typacl") +
+         Acl("t.typacl", "T", "t.typowner") +
          " AS acl, "
          "CASE WHEN t.typtype = 'e' THEN (SELECT string_agg(quote_literal(l.enumlabel), ', ' "
          "ORDER BY l.enumsortorder) FROM pg_enum l WHERE l.enumtypid = t.oid) END AS labels, "
@@ -187,7 +203,7 @@ std::string Sequences() {
   return "SELECT c.oid, c.relnamespace, c.relname, pg_get_userbyid(c.relowner) AS owner, "
          "format_type(s.seqtypid, NULL) AS data_type, s.seqstart, s.seqincrement, s.seqmin, "
          "s.seqmax, s.seqcache, s.seqcycle, " +
-         SortedList("c.relacl") +
+         Acl("c.relacl", "s", "c.relowner") +
          " AS acl, "
          "(SELECT tn.nspname || '.' || t.relname || '.' || ta.attname FROM pg_depend d "
          "JOIN pg_class t ON t.oid = d.refobjid "
@@ -216,7 +232,7 @@ std::string Tables(const Slice& slice) {
          "JOIN pg_class ic ON ic.oid = x.indexrelid "
          "WHERE x.indrelid = c.oid AND x.indisreplident) END AS replica_index, "
          "c.relrowsecurity, c.relforcerowsecurity, " +
-         SortedList("c.relacl") +
+         Acl("c.relacl", "r", "c.relowner") +
          " AS acl "
          "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
          "LEFT JOIN (SELECT i.inhrelid, string_agg(pn.nspname || '.' || p.relname, ', ' "
@@ -232,7 +248,8 @@ std::string Columns(const Slice& slice) {
   // Only a generation expression can refer to columns: a default is deparsed without its
   // table (relid 0), which spares opening the table. An identity column's sequence depends
   // on it internally (deptype 'i'); its parameters come as one int8[]: type oid, start,
-  // increment, min, max, cache, cycle (0/1).
+  // increment, min, max, cache, cycle (0/1. Views and materialized views come too, for their
+  // column ACLs.
   return "SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS type, "
          "a.attnotnull, CASE WHEN a.atthasdef THEN (SELECT pg_get_expr(ad.adbin, "
          "CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) "
@@ -255,7 +272,7 @@ std::string Columns(const Slice& slice) {
          "a.attnotnull, a.atthasdef, a.attgenerated, a.attidentity, a.attcollation, a.attacl "
          "FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 "
          "AND NOT a.attisdropped OFFSET 0) a "
-         "WHERE c.relkind IN ('r', 'p') AND " +
+         "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND " +
          UserSchema("n") + InSlice(slice, "c.oid");
 }
 
@@ -300,7 +317,7 @@ std::string Triggers(const CatalogFeatures& features, const Slice& slice) {
 std::string Views(const Slice& slice) {
   return "SELECT c.oid, c.relnamespace, c.relname, c.relkind, "
          "pg_get_userbyid(c.relowner) AS owner, pg_get_viewdef(c.oid) AS definition, " +
-         SortedList("c.reloptions") + " AS options, " + SortedList("c.relacl") +
+         SortedList("c.reloptions") + " AS options, " + Acl("c.relacl", "r", "c.relowner") +
          " AS acl "
          "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
          "WHERE c.relkind IN ('v', 'm') AND " +
@@ -315,14 +332,14 @@ std::string Routines(const CatalogFeatures& features) {
                       : "") +
       "WHEN p.probin IS NOT NULL THEN p.probin || ', ' || p.prosrc ELSE p.prosrc END";
   return "SELECT p.oid, p.pronamespace, p.proname, p.prokind, "
-         "pg_get_function_identity_arguments(p.oid) AS identity, "
+         "oidvectortypes(p.proargtypes) AS identity, "
          "pg_get_userbyid(p.proowner) AS owner, l.lanname AS language, "
          "pg_get_function_arguments(p.oid) AS arguments, "
          "pg_get_function_result(p.oid) AS returns, " +
          body +
          " AS body, p.provolatile, p.proisstrict, p.prosecdef, p.proleakproof, p.proparallel, "
          "p.procost::text AS cost, p.prorows::text AS rows, p.proretset, p.proconfig, " +
-         SortedList("p.proacl") +
+         Acl("p.proacl", "f", "p.proowner") +
          " AS acl, "
          "a.aggtransfn::text AS sfunc, format_type(a.aggtranstype, NULL) AS stype, "
          "NULLIF(a.aggfinalfn::oid, 0)::regproc::text AS finalfunc, "

@@ -36,6 +36,7 @@ Plan QueueQueries(const CatalogFeatures& features, int connections, QueryPool& p
   plan.domain_constraints = pool.Add("domain constraints", sql::DomainConstraints());
   plan.sequences = pool.Add("sequences", sql::Sequences());
   plan.tables = pool.Add("tables", sql::Tables(all));
+  plan.views = pool.Add("views", sql::Views(all));
   for (int i = 0; i < connections; ++i) {
     plan.indexes.push_back(pool.Add("indexes", sql::Indexes(sql::Slice{i, connections})));
   }
@@ -46,7 +47,6 @@ Plan QueueQueries(const CatalogFeatures& features, int connections, QueryPool& p
     plan.constraints.push_back(
         pool.Add("constraints", sql::Constraints(sql::Slice{i, connections})));
   }
-  plan.views = pool.Add("views", sql::Views(all));
   plan.triggers = pool.Add("triggers", sql::Triggers(features, all));
   plan.routines = pool.Add("routines", sql::Routines(features));
   return plan;
@@ -69,11 +69,11 @@ void Decode(const Plan& plan, QueryPool& pool, const char*& step, Object& databa
   take("domain constraints", plan.domain_constraints, &DatabaseReader::AddDomainConstraints);
   take("sequences", plan.sequences, &DatabaseReader::AddSequences);
   take("tables", plan.tables, &DatabaseReader::AddTables);
+  take("views", plan.views, &DatabaseReader::AddViews);
   for (size_t ticket : plan.columns) take("columns", ticket, &DatabaseReader::AddColumns);
   for (size_t ticket : plan.constraints) {
     take("constraints", ticket, &DatabaseReader::AddConstraints);
   }
-  take("views", plan.views, &DatabaseReader::AddViews);
   for (size_t ticket : plan.indexes) take("indexes", ticket, &DatabaseReader::AddIndexes);
   take("triggers", plan.triggers, &DatabaseReader::AddTriggers);
   take("routines", plan.routines, &DatabaseReader::AddRoutines);

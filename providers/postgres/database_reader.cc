@@ -10,10 +10,23 @@ namespace pgtwin {
 std::string DatabaseReader::TakeComment(uint32_t catalog, uint32_t oid, int32_t subid) {
   auto it = comments_.find(Address(catalog, oid));
   if (it == comments_.end()) return "";
-  for (auto& [sub, text] : it->second) {
-    if (sub == subid) return std::move(text);
+  for (Comment& comment : it->second) {
+    if (comment.subid == subid) return std::move(comment.text);
   }
   return "";
+}
+
+std::vector<std::pair<std::string, std::string>> DatabaseReader::TakePartComments(uint32_t catalog,
+                                                                                  uint32_t oid) {
+  std::vector<std::pair<std::string, std::string>> parts;
+  auto it = comments_.find(Address(catalog, oid));
+  if (it == comments_.end()) return parts;
+  for (Comment& comment : it->second) {
+    if (comment.subid > 0 && !comment.text.empty()) {
+      parts.emplace_back(comment.subname, std::move(comment.text));
+    }
+  }
+  return parts;
 }
 
 Object* DatabaseReader::SchemaNode(uint32_t oid) {
@@ -29,8 +42,8 @@ Object* DatabaseReader::RelationNode(uint32_t oid) {
 void DatabaseReader::AddComments(const pqxx::result& rows) {
   comments_.reserve(rows.size());
   for (const pqxx::row& row : rows) {
-    comments_[Address(Oid(row[0]), Oid(row[1]))].emplace_back(static_cast<int32_t>(Int(row[2])),
-                                                              Text(row[3]));
+    comments_[Address(Oid(row[0]), Oid(row[1]))].push_back(
+        Comment{static_cast<int32_t>(Int(row[2])), Text(row[4]), Text(row[3])});
   }
 }
 

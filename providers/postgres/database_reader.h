@@ -15,7 +15,7 @@ namespace pgtwin {
 // oid, so later rows (columns, indexes, comments, ...) find their parent in constant time;
 // Finish() then hangs everything under its schema and the database. Rows must be added in
 // this order: comments, extension members, extensions, schemas, types, domain constraints,
-// sequences, tables, columns, constraints, views, indexes, triggers, routines (a query split
+// sequences, tables, views, columns, constraints, indexes, triggers, routines (a query split
 // into slices adds each slice's rows in turn). Internal to ReadDatabaseCatalog.
 class DatabaseReader {
  public:
@@ -71,13 +71,21 @@ class DatabaseReader {
   }
   // The comment on an object ("" when none); each comment is taken once.
   std::string TakeComment(uint32_t catalog, uint32_t oid, int32_t subid = 0);
+  // The comments on the parts of an object (sub-id > 0: columns, type attributes) as
+  // (part name, comment); each is taken once.
+  std::vector<std::pair<std::string, std::string>> TakePartComments(uint32_t catalog, uint32_t oid);
   // The node of a user schema, or nullptr for a schema left out.
   Object* SchemaNode(uint32_t oid);
   // The node of a table, view or materialized view added earlier, or nullptr.
   Object* RelationNode(uint32_t oid);
 
-  // Comments by catalog and oid, then by sub-id (a column's attnum, else 0).
-  std::unordered_map<uint64_t, std::vector<std::pair<int32_t, std::string>>> comments_;
+  struct Comment {
+    int32_t subid = 0;    // a column's attnum, else 0
+    std::string subname;  // the column's name when subid > 0
+    std::string text;
+  };
+  // Comments by catalog and oid.
+  std::unordered_map<uint64_t, std::vector<Comment>> comments_;
   std::unordered_set<uint64_t> extension_members_;
   std::unordered_map<uint32_t, Schema> schemas_;
   std::unordered_map<uint32_t, Relation> relations_;

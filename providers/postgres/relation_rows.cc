@@ -98,6 +98,14 @@ void DatabaseReader::AddColumns(const pqxx::result& rows) {
     }
     if (current == nullptr) continue;
     int column_number = static_cast<int>(Int(row[attnum]));
+    if (current->node.kind() != ObjectKind::kTable) {
+      // A view's columns are its definition's; only their ACLs and comments are its own.
+      std::string column_name = Text(row[name]);
+      current->node.SetAttr("column_acl." + column_name, Text(row[acl]));
+      current->node.SetAttr("column_comment." + column_name,
+                            TakeComment(kPgClass, current_oid, column_number));
+      continue;
+    }
     current->columns.emplace_back(column_number, current->node.children().size());
     Object& column = current->node.AddChild(ObjectKind::kColumn, Text(row[name]));
     column.SetAttr("type", Text(row[type]));

@@ -50,8 +50,9 @@ std::string NonDefaultRows(const std::string& rows, bool returns_set) {
 void DatabaseReader::AddTypes(const pqxx::result& rows) {
   const auto oid = rows.column_number("oid"), schema = rows.column_number("typnamespace"),
              name = rows.column_number("typname"), kind = rows.column_number("typtype"),
-             owner = rows.column_number("owner"), acl = rows.column_number("acl"),
-             labels = rows.column_number("labels"), attributes = rows.column_number("attributes"),
+             relid = rows.column_number("typrelid"), owner = rows.column_number("owner"),
+             acl = rows.column_number("acl"), labels = rows.column_number("labels"),
+             attributes = rows.column_number("attributes"),
              base_type = rows.column_number("base_type"),
              not_null = rows.column_number("typnotnull"),
              default_value = rows.column_number("default_value"),
@@ -71,17 +72,25 @@ void DatabaseReader::AddTypes(const pqxx::result& rows) {
     node.SetAttr("collation", Text(row[collation]));
     node.SetAttr("subtype", Text(row[subtype]));
     node.SetAttr("comment", TakeComment(kPgType, Oid(row[oid])));
+    // COMMENT ON COLUMN of a composite type lands on its pg_class entry.
+    if (uint32_t type_relid = Oid(row[relid]); type_relid != 0) {
+      for (auto& [attribute, text] : TakePartComments(kPgClass, type_relid)) {
+        node.SetAttr("attribute_comment." + attribute, text);
+      }
+    }
     types_.emplace(Oid(row[oid]), std::move(type));
   }
 }
 
 void DatabaseReader::AddDomainConstraints(const pqxx::result& rows) {
-  const auto type = rows.column_number("contypid"), name = rows.column_number("conname"),
-             definition = rows.column_number("definition");
+  const auto oid = rows.column_number("oid"), type = rows.column_number("contypid"),
+             name = rows.column_number("conname"), definition = rows.column_number("definition");
   for (const pqxx::row& row : rows) {
     auto it = types_.find(Oid(row[type]));
     if (it == types_.end()) continue;
     it->second.node.SetAttr("constraint." + Text(row[name]), Text(row[definition]));
+    it->second.node.SetAttr("constraint_comment." + Text(row[name]),
+                            TakeComment(kPgConstraint, Oid(row[oid])));
   }
 }
 

@@ -381,7 +381,7 @@ TEST_F(CatalogReaderTest, ReadsEveryKindAndAttribute) {
   EXPECT_THAT(matview.Attr("definition"), HasSubstr("GROUP BY customers.mood"));
   EXPECT_NE(matview.FindChild(ObjectKind::kIndex, "customer_moods_mood"), nullptr);
 
-  const Object& add_int = Child(s, ObjectKind::kFunction, "add(a integer, b integer)");
+  const Object& add_int = Child(s, ObjectKind::kFunction, "add(integer, integer)");
   EXPECT_EQ(add_int.Attr("language"), "sql");
   EXPECT_EQ(add_int.Attr("body"), "SELECT a + b");
   EXPECT_EQ(add_int.Attr("returns"), "integer");
@@ -391,18 +391,18 @@ TEST_F(CatalogReaderTest, ReadsEveryKindAndAttribute) {
   EXPECT_EQ(add_int.Attr("parallel"), "safe");
   EXPECT_EQ(add_int.Attr("comment"), "sum");
   EXPECT_FALSE(add_int.HasAttr("cost"));
-  const Object& add_text = Child(s, ObjectKind::kFunction, "add(a text, b text)");
+  const Object& add_text = Child(s, ObjectKind::kFunction, "add(text, text)");
   EXPECT_EQ(add_text.Attr("body"), "BEGIN ATOMIC\n SELECT (a || b);\nEND");
   EXPECT_EQ(add_text.Attr("cost"), "5");
   EXPECT_EQ(add_text.Attr("leakproof"), "true");
   EXPECT_EQ(add_text.Attr("volatility"), "stable");
-  EXPECT_EQ(Child(s, ObjectKind::kFunction, "series(n integer)").Attr("rows"), "10");
+  EXPECT_EQ(Child(s, ObjectKind::kFunction, "series(integer)").Attr("rows"), "10");
   const Object& secret = Child(s, ObjectKind::kFunction, "secret()");
   EXPECT_EQ(secret.Attr("security_definer"), "true");
   EXPECT_EQ(secret.Attr("config.search_path"), "billing, pg_temp");
   EXPECT_EQ(secret.Attr("config.work_mem"), "1MB");
   EXPECT_EQ(secret.Attr("acl"), "postgres=X/postgres");
-  EXPECT_EQ(Child(s, ObjectKind::kProcedure, "bump(INOUT n integer)").Attr("language"), "plpgsql");
+  EXPECT_EQ(Child(s, ObjectKind::kProcedure, "bump(integer)").Attr("language"), "plpgsql");
   const Object& total = Child(s, ObjectKind::kAggregate, "total(integer)");
   EXPECT_EQ(total.Attr("sfunc"), "int4pl");
   EXPECT_EQ(total.Attr("stype"), "integer");
@@ -463,7 +463,7 @@ TEST_F(CatalogReaderTest, ExtensionMembersAreLeftOutButPlainSqlObjectsAreNot) {
   const Object& pgq = Child(sql, ObjectKind::kSchema, "pgq");
   EXPECT_NE(pgq.FindChild(ObjectKind::kTable, "queue"), nullptr);
   EXPECT_NE(pgq.FindChild(ObjectKind::kTable, "subscription"), nullptr);
-  EXPECT_NE(pgq.FindChild(ObjectKind::kFunction, "create_queue(i_queue_name text)"), nullptr);
+  EXPECT_NE(pgq.FindChild(ObjectKind::kFunction, "create_queue(text)"), nullptr);
 }
 
 TEST_F(CatalogReaderTest, ServerConninfoReadsEveryDatabaseButTemplates) {

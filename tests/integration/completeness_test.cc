@@ -63,6 +63,10 @@ void CollectObjects(const Json& node, const std::string& schema, const std::stri
   for (const auto& [attr, value] : attrs.items()) {
     if (attr == "comment") out->commented.insert(key);
     if (attr == "acl") out->with_acl.insert(key);
+    for (const char* part : {"column_comment.", "attribute_comment.", "constraint_comment."}) {
+      if (attr.rfind(part, 0) == 0) out->commented.insert(key + " " + attr);
+    }
+    if (attr.rfind("column_acl.", 0) == 0) out->with_acl.insert(key + " " + attr);
     if (attr == "owner") out->owners[key] = value.get<std::string>();
     if (kind == "column" && attr == "default") out->with_default.insert(key);
     if (kind == "column" && attr == "not_null") out->not_null.insert(key);
@@ -133,8 +137,47 @@ std::set<std::string> Keys(const std::map<std::string, Value>& map) {
   return keys;
 }
 
+// pg_dump names a routine by its identity arguments, names included ("f(a integer)"); pgtwin's
+// key has the argument types only ("f(integer)"). Rewrites pg_dump's routine keys to pgtwin's,
+// with the two forms the database itself gives for each routine.
+void UseRoutineKeys(const std::string& database, PgDumpObjects* peer) {
+  pqxx::connection c(DatabaseConninfo(database));
+  pqxx::nontransaction tx(c);
+  pqxx::result rows = tx.exec(
+      "SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' "
+      "ELSE 'function' END, n.nspname || '.' || p.proname || '(' || "
+      "pg_get_function_identity_arguments(p.oid) || ')', "
+      "n.nspname || '.' || p.proname || '(' || oidvectortypes(p.proargtypes) || ')' "
+      "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+      "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')");
+  std::map<std::string, std::string> key_of;
+  for (const pqxx::row& row : rows) {
+    std::string kind = row[0].c_str();
+    auto names = peer->names.find(kind);
+    if (names != peer->names.end() && names->second.erase(row[1].c_str()) > 0) {
+      names->second.insert(row[2].c_str());
+    }
+    key_of[kind + ":" + row[1].c_str()] = kind + ":" + row[2].c_str();
+  }
+  for (std::set<std::string>* keys : {&peer->commented, &peer->with_acl}) {
+    std::set<std::string> renamed;
+    for (const std::string& key : *keys) {
+      auto it = key_of.find(key);
+      renamed.insert(it == key_of.end() ? key : it->second);
+    }
+    *keys = renamed;
+  }
+  std::map<std::string, std::string> owners;
+  for (const auto& [key, owner] : peer->owners) {
+    auto it = key_of.find(key);
+    owners[it == key_of.end() ? key : it->second] = owner;
+  }
+  peer->owners = owners;
+}
+
 void ExpectComplete(const std::string& database) {
   PgDumpObjects peer = PgDumpObjectsOf(database);
+  UseRoutineKeys(database, &peer);
   PgDumpObjects mine = PgtwinObjects(database);
   ASSERT_FALSE(peer.names["table"].empty()) << "pg_dump output was not understood";
 

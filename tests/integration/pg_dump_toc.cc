@@ -239,8 +239,11 @@ struct TagKeyResolver {
       std::vector<std::string> parts = ReadQualifiedName(rest);
       if (parts.size() != 2) return std::nullopt;
       auto it = relation_kind->find(s + parts[0]);
-      if (it == relation_kind->end() || it->second != "table") return std::nullopt;
-      return "column:" + s + parts[0] + "." + parts[1];
+      if (it == relation_kind->end()) return std::nullopt;
+      if (it->second == "table") return "column:" + s + parts[0] + "." + parts[1];
+      // The columns of views and the attributes of composite types are parts of their owner.
+      std::string part = it->second == "type" ? "\nattribute." : "\ncolumn.";
+      return it->second + ":" + s + parts[0] + part + parts[1];
     }
     for (std::string_view prefix : {"CONSTRAINT ", "TRIGGER "}) {
       if (tag.rfind(prefix, 0) != 0) continue;
@@ -248,7 +251,12 @@ struct TagKeyResolver {
       std::optional<std::string> name = ReadIdentifier(rest);
       if (!name || rest.rfind(" ON ", 0) != 0) return std::nullopt;
       rest.remove_prefix(4);
-      if (rest.rfind("DOMAIN ", 0) == 0) return std::nullopt;  // pgtwin keeps no such comment
+      if (rest.rfind("DOMAIN ", 0) == 0) {
+        rest.remove_prefix(7);
+        std::optional<std::string> domain = ReadIdentifier(rest);
+        if (!domain || prefix != "CONSTRAINT ") return std::nullopt;
+        return "type:" + s + *domain + "\nconstraint." + *name;
+      }
       std::optional<std::string> table = ReadIdentifier(rest);
       if (!table) return std::nullopt;
       std::string word = prefix == "TRIGGER " ? "trigger" : "constraint";
@@ -300,6 +308,7 @@ PgDumpObjects ParsePgDumpSchema(const std::string& sql) {
       }
       std::string key = add("type", s + e.name);
       if (owned) out.owners[key] = e.owner;
+      if (e.body.find(" AS (") != std::string::npos) relation_kind[s + e.name] = "type";
       if (e.type == "DOMAIN") {
         for (const std::string& c : DomainBodyConstraints(e.body)) {
           out.domain_constraints[key].insert(c);
@@ -430,6 +439,14 @@ PgDumpObjects ParsePgDumpSchema(const std::string& sql) {
     if (!key) {
       out.unmodeled.push_back(e->type + ": " + e->name);
       continue;
+    }
+    // "view:s.v\ncolumn.c" names a part: its comment or ACL is the view's attribute
+    // column_comment.c or column_acl.c ("attribute_comment.a" of a type, ...).
+    std::string what = e->type == "COMMENT" ? "_comment." : "_acl.";
+    if (size_t newline = key->find('\n'); newline != std::string::npos) {
+      size_t dot = key->find('.', newline);
+      *key = key->substr(0, newline) + " " + key->substr(newline + 1, dot - newline - 1) + what +
+             key->substr(dot + 1);
     }
     (e->type == "COMMENT" ? out.commented : out.with_acl).insert(*key);
   }

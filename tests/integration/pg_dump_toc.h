@@ -14,7 +14,10 @@ struct PgDumpObjects {
   // ("billing.invoices", "billing.invoices.amount", "billing.f(a integer)").
   std::map<std::string, std::set<std::string>> names;
   // Keys ("table:billing.invoices") of the objects that carry a COMMENT, an ACL entry, a column
-  // default, a NOT NULL column.
+  // default, a NOT NULL column. A comment or ACL on a part that docs/model.md models as an
+  // attribute of its owner is written "KEY ATTRIBUTE": "view:s.v column_comment.c",
+  // "view:s.v column_acl.c", "type:s.pair attribute_comment.a",
+  // "type:s.domain constraint_comment.c".
   std::set<std::string> commented;
   std::set<std::string> with_acl;
   std::set<std::string> with_default;
@@ -34,7 +37,8 @@ struct PgDumpObjects {
 // column (not sequences); indexes and constraints a partition inherits from its parent (those
 // pg_dump attaches with ALTER INDEX ... ATTACH PARTITION) are the parent's and left out; the
 // columns of an INHERITS child include its parents' columns; function keys carry the identity
-// arguments of the ALTER ... OWNER TO statement. The `public` schema and the `plpgsql`
+// arguments of the ALTER ... OWNER TO statement (with argument names: the caller maps them to
+// pgtwin's keys, which have argument types only). The `public` schema and the `plpgsql`
 // extension, which pg_dump never creates because every new database has them, are counted as
 // present.
 PgDumpObjects ParsePgDumpSchema(const std::string& sql);
