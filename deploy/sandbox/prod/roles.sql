@@ -52,11 +52,13 @@ COMMENT ON ROLE account_ro IS 'Read access to account and ledger data';
 -- Read access to configuration (confdb, clidb classificators), granted to every application.
 CREATE ROLE conf_ro NOLOGIN;
 
--- PgQ roles. CREATE EXTENSION pgq creates them when missing; we create them ourselves so the
--- memberships below exist on every instance, also those without pgq.
-CREATE ROLE pgq_reader NOLOGIN;
-CREATE ROLE pgq_writer NOLOGIN;
-CREATE ROLE pgq_admin NOLOGIN IN ROLE pgq_reader, pgq_writer;
+-- PgQ roles. Installing pgq (as an extension or as plain SQL) creates them when missing; we
+-- create them ourselves so the memberships below exist on every instance, also those without
+-- pgq, and only when they are not there yet (an instance may have had pgq installed first).
+SELECT format('CREATE ROLE %I NOLOGIN', r)
+  FROM unnest(ARRAY['pgq_reader', 'pgq_writer', 'pgq_admin']) AS r
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) \gexec
+GRANT pgq_reader, pgq_writer TO pgq_admin;
 
 -------------------------------------------------------------------------------------------------
 -- Login roles: people
