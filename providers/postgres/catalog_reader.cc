@@ -77,8 +77,10 @@ void ReadDatabase(const ConnTarget& target, const CatalogFeatures& features, int
   if (!task.conn) {
     auto conn = Connect(target, dbname);
     if (!conn.ok()) {
-      task.vanished = task.may_vanish && conn.status().code() == StatusCode::kNotFound;
+      // Not found, or cut off by DROP DATABASE ... WITH (FORCE): ask the server which.
       task.status = conn.status();
+      task.vanished = task.may_vanish && (task.status.code() == StatusCode::kNotFound ||
+                                          !DatabaseExists(target, dbname, sent));
       return;
     }
     task.conn = std::move(*conn);
