@@ -43,9 +43,10 @@ EnsurePgtwin() {
     return
   fi
   if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+    local log=${TMPDIR:-/tmp}/pgtwin-bench-configure.log
     cmake -S "$REPO_DIR" -B "$BUILD_DIR" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Release \
-      >"$BUILD_DIR.configure.log" 2>&1 || Die "cmake configure failed (see $BUILD_DIR.configure.log)"
-    rm -f "$BUILD_DIR.configure.log"
+      >"$log" 2>&1 || Die "cmake configure failed (see $log)"
+    rm -f "$log"
   fi
   grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$BUILD_DIR/CMakeCache.txt" \
     || Log "warning: $BUILD_DIR is not a Release build; figures will be slower than Release"
