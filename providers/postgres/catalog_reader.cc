@@ -39,19 +39,13 @@ StatusOr<std::unique_ptr<pqxx::connection>> Connect(const ConnTarget& target,
   }
 }
 
-// Whether `dbname` is still in pg_database, asked over a new connection to the server: a
-// database dropped while the cluster was read is left out rather than failing the read.
-bool DatabaseExists(const ConnTarget& target, const std::string& dbname,
-                    std::atomic<size_t>* sent) {
-  try {
-    pqxx::connection conn(target.ConnString());
-    pqxx::nontransaction work(conn);
-    ++*sent;
-    return !work.exec("SELECT 1 FROM pg_catalog.pg_database WHERE datname = " + work.quote(dbname))
-                .empty();
-  } catch (const std::exception&) {
-    return true;  // cannot tell: report the read's own error
-  }
+// Whether `dbname` still exists, asked by connecting to it: a database dropped while the cluster
+// was read is left out rather than failing the read. A new connection waits for a DROP DATABASE
+// in progress (it holds the database's lock from before it terminates sessions until it
+// commits), so the answer is final, unlike a look at pg_database.
+bool DatabaseExists(const ConnTarget& target, const std::string& dbname) {
+  auto conn = Connect(target, dbname);
+  return conn.ok() || conn.status().code() != StatusCode::kNotFound;
 }
 
 // Opens up to `count` more connections to a database at once; those that fail are skipped
@@ -80,7 +74,7 @@ void ReadDatabase(const ConnTarget& target, const CatalogFeatures& features, int
       // Not found, or cut off by DROP DATABASE ... WITH (FORCE): ask the server which.
       task.status = conn.status();
       task.vanished = task.may_vanish && (task.status.code() == StatusCode::kNotFound ||
-                                          !DatabaseExists(target, dbname, sent));
+                                          !DatabaseExists(target, dbname));
       return;
     }
     task.conn = std::move(*conn);
@@ -91,7 +85,7 @@ void ReadDatabase(const ConnTarget& target, const CatalogFeatures& features, int
   task.status = ReadDatabaseCatalog(conns, features, sent, target.DisplayName(dbname), task.node);
   task.conn.reset();
   extra.clear();
-  if (!task.status.ok() && task.may_vanish) task.vanished = !DatabaseExists(target, dbname, sent);
+  if (!task.status.ok() && task.may_vanish) task.vanished = !DatabaseExists(target, dbname);
 }
 
 // Reads the tasks' databases, `parallelism` connections at a time: several databases at once,
