@@ -1,5 +1,6 @@
 #include "reconciler/render/tree_renderer.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string_view>
 #include <vector>
@@ -117,6 +118,25 @@ void AppendLabel(const Object& object, std::string* out) {
   out->push_back('>');
 }
 
+// The children as a person reads them: canonical order (by kind, then name), except that a
+// table's columns come in their position order, as in CREATE TABLE.
+std::vector<const Object*> InReadingOrder(const std::vector<Object>& children) {
+  auto position = [](const Object& o) {
+    const std::string& p = o.Attr("position");
+    return o.kind() == ObjectKind::kColumn && !p.empty() ? std::stol(p) : 0L;
+  };
+  std::vector<const Object*> ordered;
+  ordered.reserve(children.size());
+  for (const Object& c : children) ordered.push_back(&c);
+  std::sort(ordered.begin(), ordered.end(), [&](const Object* a, const Object* b) {
+    if (a->kind() != b->kind()) return a->kind() < b->kind();
+    long pa = position(*a), pb = position(*b);
+    if (pa != pb) return pa < pb;
+    return a->name() < b->name();
+  });
+  return ordered;
+}
+
 // Appends `object` and its subtree: its line is `prefix`, `connector` ('+' or '\\'), then the
 // label; its children are drawn under `prefix` + `continuation`.
 void AppendSubtree(const Object& object, char connector, std::string_view continuation,
@@ -127,10 +147,10 @@ void AppendSubtree(const Object& object, char connector, std::string_view contin
   AppendLabel(object, out);
   out->push_back('\n');
   prefix->append(continuation);
-  const std::vector<Object>& children = object.children();
+  std::vector<const Object*> children = InReadingOrder(object.children());
   for (size_t i = 0; i < children.size(); ++i) {
     bool last = i + 1 == children.size();
-    AppendSubtree(children[i], last ? '\\' : '+', last ? "  " : "| ", prefix, out);
+    AppendSubtree(*children[i], last ? '\\' : '+', last ? "  " : "| ", prefix, out);
   }
   prefix->resize(prefix->size() - continuation.size());
 }

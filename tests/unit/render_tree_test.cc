@@ -71,3 +71,25 @@ TEST(RenderTreeTest, SingleObjectIsOneLine) {
 
 }  // namespace
 }  // namespace pgtwin
+
+namespace pgtwin {
+namespace {
+
+TEST(RenderTreeTest, ColumnsComeInPositionOrderLikeCreateTable) {
+  Object table(ObjectKind::kTable, "t");
+  table.AddChild(ObjectKind::kColumn, "a").SetAttr("position", "2");
+  table.AddChild(ObjectKind::kColumn, "b").SetAttr("position", "1");
+  table.AddChild(ObjectKind::kColumn, "c").SetAttr("position", "10");
+  table.AddChild(ObjectKind::kConstraint, "t_pkey").SetAttr("type", "p");
+  table.Normalize();
+  std::string tree = RenderTree(table);
+  size_t b = tree.find("'b'"), a = tree.find("'a'"), c = tree.find("'c'");
+  size_t pkey = tree.find("'t_pkey'");
+  ASSERT_NE(c, std::string::npos);
+  EXPECT_LT(b, a) << tree;
+  EXPECT_LT(a, c) << tree;  // numeric, not text order: 2 before 10
+  EXPECT_LT(c, pkey) << tree;
+}
+
+}  // namespace
+}  // namespace pgtwin
