@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/diff.h"
+#include "model/object.h"
+
+namespace pgtwin {
+
+// Where an object sits below its database: the names needed to spell its SQL.
+struct DdlContext {
+  std::string schema;  // "" for roles, databases, extensions and schemas themselves
+  // For columns, constraints, indexes and triggers: the owning relation (table, view or
+  // materialized view) and its kind.
+  std::string relation;
+  ObjectKind relation_kind = ObjectKind::kTable;
+};
+
+// SQL that creates one object, as `CREATE` (or `ALTER TABLE ... ADD`) plus its owner, ACL
+// (GRANT/REVOKE from the default) and comments, in the order to run. Children with their own
+// kind (a table's columns excepted: they are part of CREATE TABLE) are not included: the
+// planner creates each constraint, index and trigger as its own action.
+std::vector<std::string> CreateSql(const Object& object, const DdlContext& context);
+
+// SQL that drops one object (`DROP ...` without CASCADE, `ALTER TABLE ... DROP ...`).
+std::vector<std::string> DropSql(const Object& object, const DdlContext& context);
+
+// How to turn the observed object into the desired one.
+struct AlterSqlResult {
+  std::vector<std::string> sql;  // in-place statements (ALTER, CREATE OR REPLACE, COMMENT ...)
+  bool replace = false;          // true: only drop and create again works (sql is empty)
+  bool destructive = false;      // true: the change can lose data (a column type narrowed, ...)
+};
+
+// SQL that changes `observed` into `desired` for the attributes in `changes` (from DiffTrees).
+AlterSqlResult AlterSql(const Object& desired, const Object& observed,
+                        const std::vector<AttributeChange>& changes, const DdlContext& context);
+
+}  // namespace pgtwin
