@@ -13,7 +13,8 @@ struct SourceLocation {
   int column = 0;
 };
 
-// One problem found in a spec: printed as "file:line:col: message".
+// One problem found in a spec: printed as "file:line:col: message" ("file: message" when the
+// problem has no position, e.g. an unreadable file: line 0).
 struct SpecError {
   SourceLocation where;
   std::string message;
@@ -29,14 +30,20 @@ struct SiteSpec {
   std::string user;              // role pgtwin connects as; "" = libpq default
   bool protect = false;          // `protected: true`: pgtwin never applies to this site
   SourceLocation where;          // where the site is declared
+
+  // A key=value libpq conninfo for `dbname` on this site (host, port, user when given),
+  // values quoted as libpq wants them.
+  std::string Conninfo(const std::string& dbname = "postgres") const;
+  // "postgresql://[user@]host:port", safe to print.
+  std::string DisplayName() const;
 };
 
 // One Prod database the environment carries.
 struct DatabaseSpec {
   std::string name;                  // Prod's base name: "accountdb" (shards) or "clidb"
   std::optional<int> shards;         // keep shards _p000.._p<shards-1>; nullopt = not sharded
-  std::vector<std::string> sites;    // site names; empty = every site
-  SourceLocation where;              // the list item
+  std::vector<std::string> sites;    // site names, in file order; empty = every site
+  SourceLocation where;              // the `name` value of the list item
   SourceLocation shards_where;       // the `shards` value (for "above Prod's" errors)
 };
 
@@ -59,7 +66,9 @@ struct EnvironmentSpec {
   std::string environment;           // "qa1"
   std::string prod_snapshot;         // directory written by `pgtwin dump`, resolved against
                                      // the spec file's directory
-  std::string int_source;            // conninfo of INT; "" when passwords: none
+  SourceLocation prod_snapshot_where;  // the `snapshot` value (snapshot load errors)
+  std::string int_source;            // conninfo of INT; "" when not given (passwords: none)
+  SourceLocation int_source_where;   // the `source` value of `int`
   std::vector<SiteSpec> sites;       // in file order
   std::vector<DatabaseSpec> databases;
   RolesSpec roles;
