@@ -8,13 +8,22 @@
 
 namespace pgtwin {
 
-// Checks what only the Prod snapshot can tell: every database exists in Prod, a shard count
-// is not above Prod's, ... Each error points at the spec line at fault.
+// Checks what only the Prod snapshot can tell, each error at the spec line at fault:
+// - a database must be in Prod, by its exact name or as shards `<name>_p<digits>`;
+// - `shards` is given exactly for a database Prod has as shards (an error when it is missing:
+//   the Test scale is always written down), is not above Prod's shard count, and Prod has
+//   every shard 0..shards-1.
 std::vector<SpecError> CheckSpecAgainstProd(const EnvironmentSpec& spec, const Object& prod);
 
-// Expands a spec that passed CheckSpecAgainstProd into each site's desired tree: the chosen
-// databases (shards cut to the first N, names kept), the roles from Prod without skipped ones,
-// and the password hashes from INT for those roles.
+// Expands a spec that passed CheckSpecAgainstProd into each site's desired tree, in the spec's
+// site order. Each tree is a cluster named `postgresql://host:port` (no attributes: cluster
+// settings are not managed) holding
+// - Prod's roles except those a `roles.skip` pattern matches (RE2, partial match), with every
+//   attribute kept; with `passwords: int` a role's `password` is "set" exactly when INT has a
+//   hash for it (with `none` it stays as in Prod);
+// - the site's databases with their full subtrees: shards 0..shards-1 under Prod's own names
+//   (accountdb_p000, accountdb_p001), unsharded ones by name.
+// `passwords` holds the INT hashes of the desired roles (empty with `passwords: none`).
 DesiredState Expand(const EnvironmentSpec& spec, const Object& prod,
                     const PasswordHashes& int_passwords);
 
