@@ -68,8 +68,8 @@ TEST(ApplyPlanTest, RunsEveryActionInPlanOrder) {
 TEST(ApplyPlanTest, FailureSkipsOnlyItsDependentsTransitively) {
   // 0 <- 1 <- 3, 0 <- 2; 4 independent; 5 depends on 2 and 4.
   Plan plan;
-  plan.actions = {MakeAction(0), MakeAction(1, {0}), MakeAction(2),
-                  MakeAction(3, {1}), MakeAction(4), MakeAction(5, {2, 4})};
+  plan.actions = {MakeAction(0),      MakeAction(1, {0}), MakeAction(2),
+                  MakeAction(3, {1}), MakeAction(4),      MakeAction(5, {2, 4})};
   FakeRunner runner({1});
   std::vector<ActionOutcome> outcomes = ApplyPlan(plan, runner);
   EXPECT_THAT(runner.ran, ElementsAre(0, 1, 2, 4, 5));
@@ -86,9 +86,8 @@ TEST(ApplyPlanTest, SkippedDependencySkipsDependents) {
   FakeRunner runner({0});
   std::vector<ActionOutcome> outcomes = ApplyPlan(plan, runner);
   EXPECT_THAT(runner.ran, ElementsAre(0));
-  EXPECT_THAT(States(outcomes),
-              ElementsAre(ActionState::kFailed, ActionState::kSkipped, ActionState::kSkipped,
-                          ActionState::kSkipped));
+  EXPECT_THAT(States(outcomes), ElementsAre(ActionState::kFailed, ActionState::kSkipped,
+                                            ActionState::kSkipped, ActionState::kSkipped));
   EXPECT_EQ(outcomes[2].error, "depends on action 1 (table:s.t1), which was skipped");
 }
 
