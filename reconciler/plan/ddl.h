@@ -15,6 +15,11 @@ struct DdlContext {
   // materialized view) and its kind.
   std::string relation;
   ObjectKind relation_kind = ObjectKind::kTable;
+  // The desired database tree the object belongs to, or null. Used to look up the owning
+  // table (a column's ACL grantor, whether it is a partition) and a child table's parents
+  // (CREATE TABLE then spells out only what the child does not inherit, and never an
+  // inherited generation expression, which PostgreSQL refuses).
+  const Object* database = nullptr;
 };
 
 // SQL that creates one object, as `CREATE` (or `ALTER TABLE ... ADD`) plus its owner, ACL
