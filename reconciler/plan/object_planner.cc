@@ -1,0 +1,340 @@
+#include <optional>
+
+#include "reconciler/plan/plan_reason.h"
+#include "reconciler/plan/references.h"
+#include "reconciler/plan/site_planner.h"
+
+namespace pgtwin {
+namespace {
+
+constexpr std::string_view kIndexIdentity = "index ";
+
+bool IsRelation(ObjectKind kind) {
+  return kind == ObjectKind::kTable || kind == ObjectKind::kView ||
+         kind == ObjectKind::kMaterializedView;
+}
+
+bool IsRoutine(ObjectKind kind) {
+  return kind == ObjectKind::kFunction || kind == ObjectKind::kProcedure ||
+         kind == ObjectKind::kAggregate;
+}
+
+bool IsPartOfRelation(ObjectKind kind) {
+  return kind == ObjectKind::kColumn || kind == ObjectKind::kConstraint ||
+         kind == ObjectKind::kIndex || kind == ObjectKind::kTrigger;
+}
+
+// The name other objects use for it: routines without their argument list.
+std::string BareName(const Object& object) {
+  if (!IsRoutine(object.kind())) return object.name();
+  return object.name().substr(0, object.name().find('('));
+}
+
+std::string QualifiedName(const Object& object, const Place& place) {
+  if (place.schema.empty()) return object.name();
+  std::string name = place.schema + ".";
+  if (IsPartOfRelation(object.kind())) name += place.relation + ".";
+  return name + object.name();
+}
+
+std::string KeyOf(const Object& object, const Place& place) {
+  return std::string(KindName(object.kind())) + ":" + QualifiedName(object, place);
+}
+
+// Where the children of `object` sit.
+Place ChildPlace(const Object& object, const Place& place, const std::string& protection) {
+  Place child;
+  child.database = place.database;
+  child.protection = protection;
+  if (object.kind() == ObjectKind::kSchema) {
+    child.schema = object.name();
+  } else if (IsRelation(object.kind())) {
+    child.schema = place.schema;
+    child.relation = object.name();
+    child.relation_kind = object.kind();
+  }
+  return child;
+}
+
+int PhaseOf(const Object& object) {
+  switch (object.kind()) {
+    case ObjectKind::kExtension:
+      return kExtensionPhase;
+    case ObjectKind::kSchema:
+      return kSchemaPhase;
+    case ObjectKind::kType:
+      return kTypePhase;
+    case ObjectKind::kSequence:
+      return kSequencePhase;
+    case ObjectKind::kFunction:
+    case ObjectKind::kProcedure:
+      return HasSqlStandardBody(object) ? kSqlBodyFunctionPhase : kFunctionPhase;
+    case ObjectKind::kAggregate:
+      return kAggregatePhase;
+    case ObjectKind::kConstraint: {
+      const std::string& type = object.Attr("type");
+      if (type == "p" || type == "u") return kKeyPhase;
+      return type == "f" ? kForeignKeyPhase : kCheckPhase;
+    }
+    case ObjectKind::kIndex:
+      return kIndexPhase;
+    case ObjectKind::kTrigger:
+      return kTriggerPhase;
+    case ObjectKind::kView:
+      return kViewPhase;
+    case ObjectKind::kMaterializedView:
+      return kMaterializedViewPhase;
+    default:
+      return kTablePhase;  // tables and columns
+  }
+}
+
+bool HasIndexIdentity(const Object& table) {
+  return table.kind() == ObjectKind::kTable &&
+         table.Attr("replica_identity").starts_with(kIndexIdentity);
+}
+
+// The attribute CREATE must leave out because it names an object created later (a sequence's
+// owning column, a table's replica identity index), or "".
+std::string_view DeferredAttribute(const Object& object) {
+  if (object.kind() == ObjectKind::kSequence && object.HasAttr("owned_by")) return "owned_by";
+  if (HasIndexIdentity(object)) return "replica_identity";
+  return "";
+}
+
+// CREATE statements for `object` without its deferred attribute.
+std::vector<std::string> CreateNow(const Object& object, const DdlContext& context) {
+  std::string_view deferred = DeferredAttribute(object);
+  if (deferred.empty()) return CreateSql(object, context);
+  Object now = object;
+  now.SetAttr(deferred, "");
+  return CreateSql(now, context);
+}
+
+// Alterations keep the names they provide only for kinds others may need in their new
+// shape; a changed table or sequence (OWNED BY, REPLICA IDENTITY, ...) is not one of them, so
+// those alterations can wait for the objects they name without creating cycles.
+bool AlterProvides(ObjectKind kind) {
+  return kind != ObjectKind::kTable && kind != ObjectKind::kSequence;
+}
+
+}  // namespace
+
+DdlContext SitePlanner::ContextOf(const Place& place, bool observed) const {
+  DdlContext context;
+  context.schema = place.schema;
+  context.relation = place.relation;
+  context.relation_kind = place.relation_kind;
+  const Object* cluster = observed ? input_.observed : input_.desired;
+  context.database = cluster->FindChild(ObjectKind::kDatabase, place.database);
+  return context;
+}
+
+Place SitePlanner::PlaceOf(const DiffEntry& entry) const {
+  Place place;
+  auto protect = [&](ObjectKind kind, const std::string& qualified) {
+    if (place.protection.empty()) place.protection = policy_.Protection(kind, qualified);
+  };
+  for (const PathStep& step : entry.path) {
+    if (step.kind == ObjectKind::kDatabase) {
+      place.database = step.name;
+      protect(step.kind, step.name);
+    } else if (step.kind == ObjectKind::kSchema) {
+      place.schema = step.name;
+      protect(step.kind, step.name);
+    } else if (IsRelation(step.kind)) {
+      place.relation = step.name;
+      place.relation_kind = step.kind;
+      protect(step.kind, place.schema + "." + step.name);
+    }
+  }
+  return place;
+}
+
+void SitePlanner::PlanObject(const DiffEntry& entry) {
+  Place place = PlaceOf(entry);
+  switch (entry.change) {
+    case ChangeKind::kSourceOnly:
+      CreateObject(*entry.source, place);
+      break;
+    case ChangeKind::kChanged:
+      AlterObject(entry, place);
+      break;
+    case ChangeKind::kTargetOnly:
+      ReportUnmanaged(entry);
+      if (policy_.prune() && place.protection.empty() &&
+          policy_.Protection(entry.kind, entry.qualified_name).empty()) {
+        DropObject(*entry.target, place);
+      }
+      break;
+  }
+}
+
+void SitePlanner::CreateObject(const Object& object, const Place& place) {
+  std::string protection = place.protection;
+  if (protection.empty()) protection = policy_.Protection(object.kind(), QualifiedName(object, place));
+  size_t index = AddDraft(ActionOp::kCreate, object.kind(), KeyOf(object, place), place.database,
+                          "missing in Test", kObjectStage, PhaseOf(object));
+  drafts_[index].action.sql = CreateNow(object, ContextOf(place, false));
+  SetReferences(object, place, true, drafts_[index]);
+  Block(drafts_[index], protection);
+  AddPostCreateActions(object, place, index);
+  CreateChildren(object, ChildPlace(object, place, protection));
+}
+
+void SitePlanner::CreateChildren(const Object& object, const Place& place) {
+  for (const Object& child : object.children()) {
+    // A table's columns are part of its CREATE TABLE.
+    if (object.kind() == ObjectKind::kTable && child.kind() == ObjectKind::kColumn) continue;
+    if (ignore_.Matches(child.kind(), child.name(), QualifiedName(child, place))) continue;
+    CreateObject(child, place);
+  }
+}
+
+void SitePlanner::AlterObject(const DiffEntry& entry, const Place& place) {
+  const Object& desired = *entry.source;
+  const Object& observed = *entry.target;
+  DdlContext context = ContextOf(place, false);
+  AlterSqlResult alter = AlterSql(desired, observed, entry.attrs, context);
+  if (!alter.replace && alter.sql.empty()) return;
+  ActionOp op = alter.replace ? ActionOp::kReplace : ActionOp::kAlter;
+  size_t index = AddDraft(op, entry.kind, entry.Key(), place.database,
+                          DescribeChanges(entry.attrs), kObjectStage, PhaseOf(desired));
+  DraftAction& draft = drafts_[index];
+  if (alter.replace) {
+    draft.action.sql = DropSql(observed, ContextOf(place, true));
+    std::vector<std::string> create = CreateNow(desired, context);
+    draft.action.sql.insert(draft.action.sql.end(), create.begin(), create.end());
+  } else {
+    draft.action.sql = std::move(alter.sql);
+    if (alter.destructive) draft.action.risk = Risk::kDestructive;
+  }
+  SetReferences(desired, place, alter.replace || AlterProvides(entry.kind), draft);
+  std::string protection = place.protection;
+  if (protection.empty()) protection = policy_.Protection(entry.kind, entry.qualified_name);
+  Block(draft, protection);
+  Block(draft, policy_.DataLossBlock(op, entry.kind, alter.destructive));
+  NoteObservedRoles(observed, index);
+  if (!alter.replace || !drafts_[index].action.blocked_by.empty()) return;
+  // Dropped and created again: its own constraints, indexes and triggers go with it, so they
+  // are created again too, whatever the diff said about them.
+  AddPostCreateActions(desired, place, index);
+  MarkReplaced(entry);
+  CreateChildren(desired, ChildPlace(desired, place, protection));
+}
+
+void SitePlanner::AddPostCreateActions(const Object& desired, const Place& place,
+                                       size_t main_draft) {
+  std::string_view attr = DeferredAttribute(desired);
+  if (attr.empty()) return;
+  Object created = desired;
+  created.SetAttr(attr, "");
+  AttributeChange change{std::string(attr), desired.Attr(attr), std::nullopt};
+  AlterSqlResult alter = AlterSql(desired, created, {change}, ContextOf(place, false));
+  if (alter.sql.empty()) return;
+  int phase = attr == "owned_by" ? kOwnedByPhase : kReplicaIdentityPhase;
+  size_t index = AddDraft(ActionOp::kAlter, desired.kind(), KeyOf(desired, place),
+                          place.database, DescribeChanges({change}), kObjectStage, phase);
+  DraftAction& draft = drafts_[index];
+  draft.action.sql = std::move(alter.sql);
+  draft.after.push_back(main_draft);
+  draft.needs.push_back(RefName('d', "", place.database));
+  const std::string& value = desired.Attr(attr);
+  if (attr == "owned_by") {
+    for (const QualifiedRef& ref : MentionedNames(value)) {
+      draft.needs.push_back(RefName('n', place.database, ref.first, ref.second));
+    }
+  } else {
+    draft.needs.push_back(
+        RefName('i', place.database, place.schema, value.substr(kIndexIdentity.size())));
+  }
+  draft.action.blocked_by = drafts_[main_draft].action.blocked_by;
+}
+
+void SitePlanner::DropObject(const Object& object, const Place& place) {
+  if (object.kind() == ObjectKind::kSchema) {
+    // DROP SCHEMA without CASCADE needs it empty: its objects are dropped first.
+    Place inside = ChildPlace(object, place, "");
+    for (const Object& child : object.children()) {
+      std::string qualified = QualifiedName(child, inside);
+      if (ignore_.Matches(child.kind(), child.name(), qualified)) continue;
+      if (!policy_.Protection(child.kind(), qualified).empty()) continue;
+      DropObject(child, inside);
+    }
+  }
+  if (object.kind() == ObjectKind::kSequence && DroppedWithItsOwner(object, place)) return;
+  size_t index = AddDraft(ActionOp::kDrop, object.kind(), KeyOf(object, place), place.database,
+                          "unmanaged (prune)", kObjectStage, -1 - PhaseOf(object));
+  drafts_[index].action.sql = DropSql(object, ContextOf(place, true));
+  SetReferences(object, place, true, drafts_[index]);
+}
+
+void SitePlanner::SetReferences(const Object& object, const Place& place, bool provides,
+                                DraftAction& draft) const {
+  const std::string& db = place.database;
+  ObjectKind kind = object.kind();
+  std::vector<std::string> made;
+  draft.needs.push_back(RefName('d', "", db));
+  if (kind == ObjectKind::kExtension) {
+    made.push_back(RefName('x', db, ""));
+    if (object.HasAttr("schema")) draft.needs.push_back(RefName('s', db, object.Attr("schema")));
+  } else if (kind == ObjectKind::kSchema) {
+    made.push_back(RefName('s', db, object.name()));
+  } else {
+    // Extensions provide types and functions anything may use.
+    draft.needs.push_back(RefName('x', db, ""));
+  }
+  if (IsPartOfRelation(kind)) {
+    draft.needs.push_back(
+        RefName(kind == ObjectKind::kColumn ? 't' : 'n', db, place.schema, place.relation));
+  } else if (!place.schema.empty()) {
+    draft.needs.push_back(RefName('s', db, place.schema));
+    made.push_back(RefName('n', db, place.schema, BareName(object)));
+    if (IsRelation(kind)) made.push_back(RefName('t', db, place.schema, object.name()));
+  }
+  const std::string& type = object.Attr("type");
+  if (kind == ObjectKind::kColumn) {
+    made.push_back(RefName('n', db, place.schema, place.relation));
+  } else if (kind == ObjectKind::kConstraint && (type == "p" || type == "u")) {
+    made.push_back(RefName('k', db, place.schema, place.relation));
+    made.push_back(RefName('i', db, place.schema, object.name()));
+  } else if (kind == ObjectKind::kIndex) {
+    made.push_back(RefName('i', db, place.schema, object.name()));
+    if (object.Attr("definition").starts_with("CREATE UNIQUE")) {
+      made.push_back(RefName('k', db, place.schema, place.relation));
+    }
+  }
+  bool foreign_key = kind == ObjectKind::kConstraint && type == "f";
+  for (const QualifiedRef& ref : MentionedNames(ReferenceText(object, draft.is_drop))) {
+    draft.needs.push_back(RefName('n', db, ref.first, ref.second));
+    if (foreign_key) draft.needs.push_back(RefName('k', db, ref.first, ref.second));
+  }
+  RequireRoles(MentionedRoles(object), draft);
+  if (provides) draft.provides.insert(draft.provides.end(), made.begin(), made.end());
+}
+
+void SitePlanner::CollectDroppedTables(const DiffResult& diff) {
+  if (!policy_.prune()) return;
+  for (const DiffEntry& entry : diff.entries) {
+    if (entry.change != ChangeKind::kTargetOnly) continue;
+    if (entry.kind == ObjectKind::kTable || entry.kind == ObjectKind::kColumn) {
+      dropped_owners_.insert(entry.database + '\x1f' + entry.qualified_name);
+    } else if (entry.kind == ObjectKind::kSchema) {
+      for (const Object& child : entry.target->children()) {
+        if (child.kind() != ObjectKind::kTable) continue;
+        dropped_owners_.insert(entry.database + '\x1f' + entry.name + "." + child.name());
+      }
+    }
+  }
+}
+
+bool SitePlanner::DroppedWithItsOwner(const Object& sequence, const Place& place) const {
+  const std::string& owned_by = sequence.Attr("owned_by");  // schema.table.column
+  if (owned_by.empty()) return false;
+  std::string prefix = place.database + '\x1f';
+  if (dropped_owners_.count(prefix + owned_by) > 0) return true;
+  size_t dot = owned_by.rfind('.');
+  return dot != std::string::npos && dropped_owners_.count(prefix + owned_by.substr(0, dot)) > 0;
+}
+
+}  // namespace pgtwin

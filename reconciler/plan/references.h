@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/object.h"
+
+namespace pgtwin {
+
+// A schema-qualified name an object's SQL mentions: (schema, name), unquoted.
+using QualifiedRef = std::pair<std::string, std::string>;
+
+// Every `a.b` pair of identifiers in `text` (quoted identifiers unquoted; inside string
+// literals too, so nextval('s.seq'::regclass) names s.seq). Definitions are read with an
+// empty search_path, so the objects they use appear qualified. `a.b.c` yields (a, b) and
+// (b, c). May hold pairs that name nothing; callers look them up.
+std::vector<QualifiedRef> MentionedNames(std::string_view text);
+
+// The text of the attributes through which an object can use other schema objects (types,
+// tables, functions, sequences, views), by kind: column types and defaults, definitions,
+// routine signatures; SQL-standard routine bodies too (other bodies are not checked at
+// creation). A table's text includes its columns' and, when `with_children`, its
+// constraints', indexes' and triggers' definitions.
+std::string ReferenceText(const Object& object, bool with_children);
+
+// True for a SQL function whose body is SQL-standard (BEGIN ATOMIC / RETURN): PostgreSQL
+// checks its references at creation.
+bool HasSqlStandardBody(const Object& routine);
+
+// The roles an object's SQL names: its owner and the grantees and grantors of its ACLs
+// (a table's columns' too), unquoted, without PUBLIC. May repeat.
+std::vector<std::string> MentionedRoles(const Object& object);
+
+}  // namespace pgtwin

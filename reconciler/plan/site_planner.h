@@ -1,0 +1,132 @@
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/diff.h"
+#include "model/object.h"
+#include "model/plan.h"
+#include "reconciler/diff/ignore_rules.h"
+#include "reconciler/plan/ddl.h"
+#include "reconciler/plan/plan_graph.h"
+#include "reconciler/plan/plan_policy.h"
+#include "reconciler/plan/planner.h"
+
+namespace pgtwin {
+
+// Coarse order of a site's actions: roles and memberships, databases, the objects of each
+// database (drops first, in reverse), then dropped databases and dropped roles.
+enum PlanStage {
+  kRoleStage = 0,
+  kDatabaseStage = 1,
+  kObjectStage = 2,
+  kDatabaseDropStage = 3,
+  kRoleDropStage = 4,
+};
+
+// Order of role actions within kRoleStage.
+enum RolePhase {
+  kRolePhase = 0,
+  kPasswordPhase = 1,
+  kMembershipPhase = 2,
+};
+
+// Order of object actions within a database (kObjectStage). Drops use -1 - phase, so they
+// come first and in reverse.
+enum ObjectPhase {
+  kExtensionPhase = 0,
+  kSchemaPhase,
+  kTypePhase,
+  kSequencePhase,
+  kFunctionPhase,         // bodies not checked at creation
+  kTablePhase,            // tables and columns
+  kKeyPhase,              // primary keys and unique constraints
+  kCheckPhase,            // check and exclusion constraints
+  kForeignKeyPhase,
+  kIndexPhase,
+  kSqlBodyFunctionPhase,  // BEGIN ATOMIC / RETURN bodies: their references are checked
+  kAggregatePhase,
+  kViewPhase,
+  kMaterializedViewPhase,
+  kTriggerPhase,
+  kOwnedByPhase,          // sequence OWNED BY, after the table
+  kReplicaIdentityPhase,  // REPLICA IDENTITY USING INDEX, after the index
+};
+
+// Where an object sits in a database, and the protection it inherits.
+struct Place {
+  std::string database;
+  std::string schema;      // "" for extensions and schemas
+  std::string relation;    // owner of columns, constraints, indexes and triggers
+  ObjectKind relation_kind = ObjectKind::kTable;
+  std::string protection;  // an ancestor's protection ("" = none)
+};
+
+// Turns the diff of one site into draft actions (see plan_graph.h). One instance per site.
+class SitePlanner {
+ public:
+  SitePlanner(const SitePlanInput& input, const PlanPolicy& policy, const IgnoreRules& ignore);
+
+  // Diffs the site and returns its drafts; unmanaged objects are appended to `unmanaged`.
+  std::vector<DraftAction> Plan(std::vector<UnmanagedObject>& unmanaged);
+
+ private:
+  // site_planner.cc
+  size_t AddDraft(ActionOp op, ObjectKind kind, std::string key, std::string database,
+                  std::string reason, int stage, int phase);
+  bool BelowReplaced(const DiffEntry& entry) const;
+  void MarkReplaced(const DiffEntry& entry);
+  void ReportUnmanaged(const DiffEntry& entry);
+  void NoteObservedRoles(const Object& observed, size_t draft);
+  void RequireRoles(const std::vector<std::string>& roles, DraftAction& draft) const;
+  void OrderRoleDrops();
+  // Blocks a draft (first reason wins) and sets its risk.
+  void Block(DraftAction& draft, const std::string& why) const;
+
+  // role_planner.cc
+  void PlanRole(const DiffEntry& entry);
+  void CreateRole(const Object& role);
+  void PlanMemberships(const std::string& member, const std::string& desired,
+                       const std::string& observed, const std::string& protection);
+  void PlanPasswords();
+  const std::string* DesiredHash(const std::string& role) const;
+
+  // database_planner.cc
+  void PlanDatabase(const DiffEntry& entry);
+  size_t CreateDatabase(const Object& database, const std::string& protection);
+  void CreateDatabaseObjects(const Object& database, const std::string& protection);
+  void RequireDatabaseRoles(const Object& database, DraftAction& draft) const;
+
+  // object_planner.cc
+  void PlanObject(const DiffEntry& entry);
+  Place PlaceOf(const DiffEntry& entry) const;
+  // The DDL context of an object at `place`, within the desired or the observed tree.
+  DdlContext ContextOf(const Place& place, bool observed) const;
+  void CreateObject(const Object& object, const Place& place);
+  void CreateChildren(const Object& object, const Place& place);
+  void AlterObject(const DiffEntry& entry, const Place& place);
+  void DropObject(const Object& object, const Place& place);
+  void AddPostCreateActions(const Object& desired, const Place& place, size_t main_draft);
+  void SetReferences(const Object& object, const Place& place, bool provides,
+                     DraftAction& draft) const;
+  bool DroppedWithItsOwner(const Object& sequence, const Place& place) const;
+  void CollectDroppedTables(const DiffResult& diff);
+
+  const SitePlanInput& input_;
+  const PlanPolicy& policy_;
+  const IgnoreRules& ignore_;
+  std::vector<UnmanagedObject>* unmanaged_ = nullptr;
+  std::vector<DraftAction> drafts_;
+  std::set<std::string> role_names_;      // roles on either side, for role_config names
+  std::set<std::string> replaced_paths_;  // objects replaced: entries below are handled
+  // Tables and columns dropped by prune ("database\x1fschema.table[.column]"): sequences
+  // they own go with them.
+  std::set<std::string> dropped_owners_;
+  std::multimap<std::string, size_t> observed_role_users_;  // role -> non-drop drafts
+  std::vector<std::pair<std::string, size_t>> role_drops_;
+};
+
+}  // namespace pgtwin
