@@ -1,0 +1,22 @@
+#pragma once
+
+#include <ostream>
+
+#include "reconciler/report/reconcile_report.h"
+
+namespace pgtwin {
+
+// Writes a reconcile run as JSON (format version 1, docs/cli.md), 2-space indented, ending
+// with a newline:
+// {"version":1,"environment":…,"applied":bool,
+//  "sites":[{"name","server","planned":bool,"error":string|null}],
+//  "summary":{"create","alter","replace","drop","unmanaged","blocked"},
+//  "actions":[{"id","site","database":string|null,"op","kind","key","reason","risk","sql":[…],
+//              "in_transaction","depends_on":[…],"blocked_by":string|null}],
+//  "unmanaged":[{"site","database":string|null,"kind","key"}],
+//  and when applied: "outcomes":[{"id","state","error":string|null}],
+//                    "result":{"done","failed","skipped","converged":bool}}
+// Invalid UTF-8 is written as U+FFFD.
+void WriteReconcileJson(const ReconcileReport& report, std::ostream& out);
+
+}  // namespace pgtwin

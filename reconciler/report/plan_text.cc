@@ -1,0 +1,163 @@
+#include "reconciler/report/plan_text.h"
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgtwin {
+namespace {
+
+constexpr std::string_view kGreen = "\033[32m";
+constexpr std::string_view kRed = "\033[31m";
+constexpr std::string_view kYellow = "\033[33m";
+constexpr std::string_view kMagenta = "\033[35m";
+constexpr std::string_view kBold = "\033[1m";
+constexpr std::string_view kReset = "\033[0m";
+
+constexpr char kSqlIndent[] = "        ";
+
+std::string_view OpColor(ActionOp op) {
+  switch (op) {
+    case ActionOp::kCreate:
+      return kGreen;
+    case ActionOp::kAlter:
+      return kYellow;
+    case ActionOp::kReplace:
+      return kMagenta;
+    case ActionOp::kDrop:
+      return kRed;
+  }
+  return kReset;
+}
+
+// Wraps `text` in `code` when colouring.
+std::string Paint(bool color, std::string_view code, std::string_view text) {
+  if (!color) return std::string(text);
+  return std::string(code) + std::string(text) + std::string(kReset);
+}
+
+// One statement, every line indented, ending with a semicolon.
+void WriteStatement(const std::string& statement, std::ostream& out) {
+  std::string text = statement;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  if (text.empty() || text.back() != ';') text += ';';
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out << kSqlIndent << std::string_view(text).substr(start, end - start) << '\n';
+    start = end + 1;
+  }
+}
+
+void WriteAction(const Action& action, bool color, std::ostream& out) {
+  std::string marker(ActionOpMarker(action.op));
+  marker.resize(3, ' ');
+  out << "    " << Paint(color, OpColor(action.op), marker + " " + action.key);
+  if (action.risk == Risk::kDestructive) out << "  " << Paint(color, kRed, "[destructive]");
+  if (!action.blocked_by.empty()) {
+    out << "  "
+        << Paint(color, std::string(kBold) + std::string(kRed),
+                 "[blocked: " + action.blocked_by + "]");
+  }
+  out << '\n';
+  if (!action.reason.empty()) out << kSqlIndent << "-- " << action.reason << '\n';
+  for (const std::string& statement : action.sql) WriteStatement(statement, out);
+}
+
+// The site's actions, cluster-wide ones first, then each database in order of appearance.
+void WriteSiteActions(const std::vector<const Action*>& actions, bool color, std::ostream& out) {
+  std::vector<std::string> databases;
+  std::map<std::string, std::vector<const Action*>> by_database;
+  for (const Action* action : actions) {
+    auto& group = by_database[action->database];
+    if (group.empty() && !action->database.empty()) databases.push_back(action->database);
+    group.push_back(action);
+  }
+  if (by_database.count("") > 0) databases.insert(databases.begin(), "");
+  for (const std::string& database : databases) {
+    out << "  " << (database.empty() ? "cluster" : "database " + database) << '\n';
+    for (const Action* action : by_database[database]) WriteAction(*action, color, out);
+  }
+}
+
+void WriteUnmanaged(const std::vector<const UnmanagedObject*>& unmanaged, std::ostream& out) {
+  if (unmanaged.empty()) return;
+  out << "  unmanaged, kept\n";
+  for (const UnmanagedObject* object : unmanaged) {
+    out << "    " << object->key;
+    if (!object->database.empty()) out << "  in database " << object->database;
+    out << '\n';
+  }
+}
+
+std::string SiteLocation(const Action& action) {
+  return action.database.empty() ? action.site : action.site + "/" + action.database;
+}
+
+}  // namespace
+
+void WritePlanText(const ReconcileReport& report, bool color, std::ostream& out) {
+  out << "Environment " << report.environment << '\n';
+  for (const SiteResult& site : report.sites) {
+    out << '\n' << "Site " << site.name << " (" << site.server << ")\n";
+    if (!site.error.empty()) {
+      out << "  " << Paint(color, kRed, "not planned: " + site.error) << '\n';
+      continue;
+    }
+    std::vector<const Action*> actions;
+    for (const Action& action : report.plan.actions) {
+      if (action.site == site.name) actions.push_back(&action);
+    }
+    std::vector<const UnmanagedObject*> unmanaged;
+    for (const UnmanagedObject& object : report.plan.unmanaged) {
+      if (object.site == site.name) unmanaged.push_back(&object);
+    }
+    if (actions.empty()) out << "  no changes\n";
+    WriteSiteActions(actions, color, out);
+    WriteUnmanaged(unmanaged, out);
+  }
+  PlanCounts counts = CountPlan(report.plan);
+  out << "\nPlan: " << counts.create << " to create, " << counts.alter << " to change, "
+      << counts.replace << " to replace, " << counts.drop << " to drop; " << counts.unmanaged
+      << " unmanaged kept; " << counts.blocked << " blocked.\n";
+}
+
+void WriteApplyText(const ReconcileReport& report, bool color, std::ostream& out) {
+  std::map<int, const Action*> by_id;
+  for (const Action& action : report.plan.actions) by_id[action.id] = &action;
+  out << "\nApply:\n";
+  for (const ActionOutcome& outcome : report.outcomes) {
+    auto found = by_id.find(outcome.action_id);
+    if (found == by_id.end()) continue;
+    const Action& action = *found->second;
+    std::string state(ActionStateName(outcome.state));
+    state.resize(8, ' ');
+    std::string_view state_color = outcome.state == ActionState::kDone     ? kGreen
+                                   : outcome.state == ActionState::kFailed ? kRed
+                                                                           : kYellow;
+    std::string marker(ActionOpMarker(action.op));
+    marker.resize(3, ' ');
+    out << "  " << Paint(color, state_color, state) << ' ' << marker << ' ' << action.key << "  ("
+        << SiteLocation(action) << ")\n";
+    if (!outcome.error.empty()) out << "               " << outcome.error << '\n';
+  }
+  OutcomeCounts counts = CountOutcomes(report.outcomes);
+  size_t failed_sites = FailedSites(report);
+  if (Converged(report)) {
+    out << '\n'
+        << Paint(color, kGreen, "Converged: " + std::to_string(counts.done) + " done.") << '\n';
+    return;
+  }
+  std::string line = "Not converged: " + std::to_string(counts.done) + " done, " +
+                     std::to_string(counts.failed) + " failed, " + std::to_string(counts.skipped) +
+                     " skipped";
+  if (failed_sites > 0) {
+    line += "; " + std::to_string(failed_sites) + (failed_sites == 1 ? " site" : " sites") +
+            " not planned";
+  }
+  out << '\n' << Paint(color, kRed, line + ".") << '\n';
+}
+
+}  // namespace pgtwin

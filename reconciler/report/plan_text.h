@@ -1,0 +1,23 @@
+#pragma once
+
+#include <ostream>
+
+#include "reconciler/report/reconcile_report.h"
+
+namespace pgtwin {
+
+// Writes the plan for people, in the manner of `terraform plan` (docs/cli.md): per site, the
+// cluster-wide actions and then each database's, in plan order, each as
+// `<marker> <key>` (`+` create, `~` change, `-/+` replace, `-` drop) with `[destructive]` and
+// `[blocked: why]` marks, the reason as a `-- ` line and the SQL below it; then the site's
+// unmanaged objects (kept); a site that could not be planned shows why. Ends with the line
+// "Plan: C to create, A to change, R to replace, D to drop; U unmanaged kept; B blocked."
+// With `color`, markers and marks are coloured with ANSI escapes.
+void WritePlanText(const ReconcileReport& report, bool color, std::ostream& out);
+
+// Writes what apply did: one line per action (`done`, `failed` or `skipped`, its marker, key,
+// site and database), the error under failed and skipped ones, then "Converged: N done." or
+// "Not converged: N done, F failed, S skipped; X sites not planned."
+void WriteApplyText(const ReconcileReport& report, bool color, std::ostream& out);
+
+}  // namespace pgtwin

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/plan.h"
+
+namespace pgtwin {
+
+// One Test site of a reconcile run, and whether it could be planned.
+struct SiteResult {
+  std::string name;    // "dc1"
+  std::string server;  // safe to print: "postgresql://postgres@qa1-db1:5432"
+  std::string error;   // "" when observed; else why it was not planned (one line)
+};
+
+// Everything a reconcile run reports: the sites, the plan and, after apply, the outcomes.
+struct ReconcileReport {
+  std::string environment;
+  std::vector<SiteResult> sites;
+  Plan plan;
+  bool applied = false;                 // false for --dry-run (and when apply did not start)
+  std::vector<ActionOutcome> outcomes;  // when applied: one per action, in plan order
+};
+
+// Counts of a plan. Blocked actions count only as blocked: they do not run.
+struct PlanCounts {
+  size_t create = 0;
+  size_t alter = 0;
+  size_t replace = 0;
+  size_t drop = 0;
+  size_t unmanaged = 0;
+  size_t blocked = 0;
+
+  size_t Changes() const { return create + alter + replace + drop; }
+};
+
+// Counts of apply outcomes.
+struct OutcomeCounts {
+  size_t done = 0;
+  size_t failed = 0;
+  size_t skipped = 0;
+};
+
+PlanCounts CountPlan(const Plan& plan);
+OutcomeCounts CountOutcomes(const std::vector<ActionOutcome>& outcomes);
+
+// Sites that could not be planned.
+size_t FailedSites(const ReconcileReport& report);
+
+// True after an apply in which every site was planned and every action is done.
+bool Converged(const ReconcileReport& report);
+
+// "create", "alter", "replace", "drop".
+std::string_view ActionOpName(ActionOp op);
+// "+", "~", "-/+", "-".
+std::string_view ActionOpMarker(ActionOp op);
+// "safe", "destructive".
+std::string_view RiskName(Risk risk);
+// "done", "failed", "skipped".
+std::string_view ActionStateName(ActionState state);
+
+}  // namespace pgtwin
