@@ -177,7 +177,7 @@ class SpecReader {
   void ReadDatabases(const YAML::Node& node) {
     auto items = ReadList(node, "databases", sink_);
     if (!items) return;
-    std::vector<std::pair<std::string, int>> seen;  // names and their lines
+    std::vector<std::pair<std::string, SourceLocation>> seen;  // names and where
     for (size_t i = 0; i < items->size(); ++i) {
       const YAML::Node& item = (*items)[i];
       std::string peeked = PeekScalar(item, "name");
@@ -194,10 +194,10 @@ class SpecReader {
       auto first = std::find_if(seen.begin(), seen.end(),
                                 [&](const auto& entry) { return entry.first == *text; });
       if (first != seen.end()) {
-        sink_.Add(name->Mark(), "database '" + *text + "' is listed twice (first at line " +
-                                    std::to_string(first->second) + ")");
+        sink_.Add(name->Mark(), "database '" + *text + "' is listed twice " +
+                                    FirstAt(first->second, database.where));
       } else {
-        seen.emplace_back(*text, database.where.line);
+        seen.emplace_back(*text, database.where);
       }
       if (auto shards = fields.Find("shards")) ReadShards(*shards, fields, database);
       if (auto sites = fields.Find("sites")) ReadDatabaseSites(*sites, fields, database);

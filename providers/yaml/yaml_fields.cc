@@ -46,6 +46,11 @@ std::string Describe(const YAML::Node& node) {
   }
 }
 
+std::string FirstAt(const SourceLocation& first, const SourceLocation& later) {
+  if (first.line == later.line) return "(first at column " + std::to_string(first.column) + ")";
+  return "(first at line " + std::to_string(first.line) + ")";
+}
+
 std::vector<std::pair<std::string, YAML::Node>> MapEntries(const YAML::Node& node) {
   std::vector<std::pair<std::string, YAML::Node>> entries;
   if (!node.IsMap()) return entries;
@@ -64,7 +69,7 @@ MapFields::MapFields(const YAML::Node& node, std::string label, std::vector<std:
     return;
   }
   std::string in = label_.empty() ? "" : " in " + label_;
-  std::vector<std::pair<std::string, int>> seen;  // every key so far and its line
+  std::vector<std::pair<std::string, SourceLocation>> seen;  // every key so far, where
   for (auto it = node.begin(); it != node.end(); ++it) {
     const YAML::Node key = it->first;
     if (!key.IsScalar()) {
@@ -75,11 +80,11 @@ MapFields::MapFields(const YAML::Node& node, std::string label, std::vector<std:
     auto first = std::find_if(seen.begin(), seen.end(),
                               [&name](const auto& entry) { return entry.first == name; });
     if (first != seen.end()) {
-      sink_.Add(key.Mark(), "duplicate key '" + name + "'" + in + " (first at line " +
-                                std::to_string(first->second) + ")");
+      sink_.Add(key.Mark(), "duplicate key '" + name + "'" + in + " " +
+                                FirstAt(first->second, sink_.At(key.Mark())));
       continue;
     }
-    seen.emplace_back(name, sink_.At(key.Mark()).line);
+    seen.emplace_back(name, sink_.At(key.Mark()));
     if (!known.empty() && std::find(known.begin(), known.end(), name) == known.end()) {
       sink_.Add(key.Mark(), "unknown key '" + name + "'" + in + " (known: " + Join(known) + ")");
       continue;

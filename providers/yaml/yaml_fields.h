@@ -31,6 +31,10 @@ class ErrorSink {
 // How a node reads in a message: 'text', a quoted string 'text', a list, a mapping, nothing.
 std::string Describe(const YAML::Node& node);
 
+// Where an earlier occurrence is, said from a later one: "(first at line 5)", or
+// "(first at column 9)" when both are on one line.
+std::string FirstAt(const SourceLocation& first, const SourceLocation& later);
+
 // The entries of a YAML mapping, checked on construction: reports a node that is not a mapping,
 // keys that are not strings, duplicate keys and keys not in `known` (any key when `known` is
 // empty), each at the key.
