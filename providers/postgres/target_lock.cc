@@ -62,12 +62,11 @@ TargetLock::TargetLock(std::unique_ptr<Session> session, std::string system_iden
 
 TargetLock::~TargetLock() = default;
 
-StatusOr<std::unique_ptr<TargetLock>> TargetLock::Acquire(const std::string& site,
-                                                          const std::string& conninfo,
+StatusOr<std::unique_ptr<TargetLock>> TargetLock::Acquire(const std::string& conninfo,
                                                           const TargetLockOptions& options) {
   StatusOr<ConnTarget> target = ConnTarget::Parse(conninfo);
   if (!target.ok()) return target.status();
-  std::string prefix = "site " + site + " (" + target->DisplayName() + ")";
+  std::string prefix = target->DisplayName();
   std::string key = std::to_string(EnvironmentLockKey(options.environment));
   std::string step;
   try {

@@ -40,9 +40,8 @@ class TargetLock {
   // instance whose system identifier is a source's, then takes the lock, waiting up to
   // options.timeout_seconds while another session holds it (kPermissionDenied naming the
   // holder's pid, application and client when it does not come free). Errors are one line
-  // starting with "site SITE (postgresql://user@host:port/db)".
-  static StatusOr<std::unique_ptr<TargetLock>> Acquire(const std::string& site,
-                                                       const std::string& conninfo,
+  // starting with the connection's display name ("postgresql://user@host:port/db").
+  static StatusOr<std::unique_ptr<TargetLock>> Acquire(const std::string& conninfo,
                                                        const TargetLockOptions& options);
   ~TargetLock();
   TargetLock(const TargetLock&) = delete;

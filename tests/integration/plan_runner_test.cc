@@ -167,11 +167,11 @@ TEST(TargetLockTest, ASecondHolderWaitsThenGivesUpNamingTheHolder) {
   options.environment = UniqueName("env");
   options.timeout_seconds = 0;
   std::string conninfo = DatabaseConninfo("postgres");
-  StatusOr<std::unique_ptr<TargetLock>> first = TargetLock::Acquire("dc1", conninfo, options);
+  StatusOr<std::unique_ptr<TargetLock>> first = TargetLock::Acquire(conninfo, options);
   ASSERT_TRUE(first.ok()) << first.status().message();
   EXPECT_EQ((*first)->system_identifier(), *ReadSystemIdentifier(conninfo));
 
-  StatusOr<std::unique_ptr<TargetLock>> second = TargetLock::Acquire("dc1", conninfo, options);
+  StatusOr<std::unique_ptr<TargetLock>> second = TargetLock::Acquire(conninfo, options);
   ASSERT_FALSE(second.ok());
   EXPECT_THAT(second.status().message(), HasSubstr("another pgtwin reconcile of environment '" +
                                                    options.environment + "' holds its lock (pid "));
@@ -180,13 +180,13 @@ TEST(TargetLockTest, ASecondHolderWaitsThenGivesUpNamingTheHolder) {
   std::string waited;
   options.timeout_seconds = 1;
   options.on_wait = [&waited](const std::string& line) { waited = line; };
-  second = TargetLock::Acquire("dc1", conninfo, options);
+  second = TargetLock::Acquire(conninfo, options);
   ASSERT_FALSE(second.ok());
   EXPECT_THAT(second.status().message(), HasSubstr("; gave up after 1 s"));
   EXPECT_THAT(waited, HasSubstr("waiting up to 1 s"));
 
   first = Status(StatusCode::kInternal, "released");
-  second = TargetLock::Acquire("dc1", conninfo, options);
+  second = TargetLock::Acquire(conninfo, options);
   EXPECT_TRUE(second.ok()) << second.status().message();
 }
 
@@ -197,8 +197,8 @@ TEST(TargetLockTest, OtherEnvironmentsDoNotConflict) {
   TargetLockOptions b = a;
   b.environment = UniqueName("env_b");
   std::string conninfo = DatabaseConninfo("postgres");
-  auto first = TargetLock::Acquire("dc1", conninfo, a);
-  auto second = TargetLock::Acquire("dc1", conninfo, b);
+  auto first = TargetLock::Acquire(conninfo, a);
+  auto second = TargetLock::Acquire(conninfo, b);
   EXPECT_TRUE(first.ok());
   EXPECT_TRUE(second.ok());
 }
@@ -208,7 +208,7 @@ TEST(TargetLockTest, RefusesAnInstanceThatIsASource) {
   TargetLockOptions options;
   options.environment = UniqueName("env");
   options.sources = {{"INT (postgresql://int:5432)", *ReadSystemIdentifier(conninfo)}};
-  auto lock = TargetLock::Acquire("dc1", conninfo, options);
+  auto lock = TargetLock::Acquire(conninfo, options);
   ASSERT_FALSE(lock.ok());
   EXPECT_EQ(lock.status().code(), StatusCode::kPermissionDenied);
   EXPECT_THAT(lock.status().message(),
@@ -219,9 +219,9 @@ TEST(TargetLockTest, RefusesAnInstanceThatIsASource) {
 TEST(TargetLockTest, ReportsAnUnreachableSite) {
   TargetLockOptions options;
   options.environment = "x";
-  auto lock = TargetLock::Acquire("dc2", "host=127.0.0.1 port=1 connect_timeout=2", options);
+  auto lock = TargetLock::Acquire("host=127.0.0.1 port=1 connect_timeout=2", options);
   ASSERT_FALSE(lock.ok());
-  EXPECT_THAT(lock.status().message(), HasSubstr("site dc2 (postgresql://127.0.0.1:1"));
+  EXPECT_THAT(lock.status().message(), HasSubstr("postgresql://127.0.0.1:1"));
   EXPECT_THAT(lock.status().message(), HasSubstr("could not connect"));
 }
 
