@@ -1,5 +1,7 @@
 #include "providers/yaml/yaml_fields.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <charconv>
 #include <utility>
@@ -8,6 +10,17 @@ namespace pgtwin {
 namespace {
 
 bool IsPlain(const YAML::Node& node) { return node.Tag() == "?"; }
+
+// True for a plain scalar that YAML 1.2's core schema reads as a number, boolean or null, so
+// that editors (and the JSON Schema) see no string in it.
+bool IsCoreNonString(const std::string& text) {
+  static const RE2* const kNonString = new RE2(
+      "[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|"
+      "[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|"
+      "[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|"
+      "true|True|TRUE|false|False|FALSE|~|null|Null|NULL");
+  return RE2::FullMatch(text, *kNonString);
+}
 
 std::string Join(const std::vector<std::string>& words) {
   std::string out;
@@ -117,6 +130,11 @@ std::optional<std::string> ReadString(const YAML::Node& node, const std::string&
                                       ErrorSink& sink) {
   if (!node.IsScalar() || node.Scalar().empty()) {
     sink.Add(node.Mark(), name + ": expected a string, got " + Describe(node));
+    return std::nullopt;
+  }
+  if (IsPlain(node) && IsCoreNonString(node.Scalar())) {
+    sink.Add(node.Mark(), name + ": expected a string, got " + Describe(node) +
+                              " (quote it to mean the text)");
     return std::nullopt;
   }
   return node.Scalar();

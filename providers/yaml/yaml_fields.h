@@ -65,7 +65,8 @@ class MapFields {
 std::vector<std::pair<std::string, YAML::Node>> MapEntries(const YAML::Node& node);
 
 // Scalar readers: report "NAME: expected ..., got ..." at the value and return nullopt when the
-// value has the wrong type. Strings: any non-empty scalar. Integers: a plain decimal scalar.
+// value has the wrong type. Strings: a non-empty scalar, quoted unless YAML 1.2 reads it as
+// text (10, 1.5, true, null are not strings). Integers: a plain decimal scalar.
 // Booleans: a plain `true` or `false` (not yes/no/on/off).
 std::optional<std::string> ReadString(const YAML::Node& node, const std::string& name,
                                       ErrorSink& sink);
