@@ -73,7 +73,8 @@ void WriteReconcileJson(const ReconcileReport& report, std::ostream& out) {
     json["unmanaged"].push_back({{"site", object.site},
                                  {"database", OrNull(object.database)},
                                  {"kind", KindName(object.kind)},
-                                 {"key", object.key}});
+                                 {"key", object.key},
+                                 {"kept", IsKept(report.plan, object)}});
   }
   if (report.applied) {
     json["outcomes"] = OutcomesJson(report.outcomes);

@@ -10,10 +10,11 @@ namespace pgtwin {
 // with a newline:
 // {"version":1,"environment":…,"applied":bool,
 //  "sites":[{"name","server","planned":bool,"error":string|null}],
-//  "summary":{"create","alter","replace","drop","unmanaged","blocked"},
+//  "summary":{"create","alter","replace","drop","unmanaged" (kept),"blocked"},
 //  "actions":[{"id","site","database":string|null,"op","kind","key","reason","risk","sql":[…],
 //              "in_transaction","depends_on":[…],"blocked_by":string|null}],
-//  "unmanaged":[{"site","database":string|null,"kind","key"}],
+//  "unmanaged":[{"site","database":string|null,"kind","key","kept":bool}],
+//  (every object Test has and Prod does not; "kept": false when a drop action removes it),
 //  and when applied: "outcomes":[{"id","state","error":string|null}],
 //                    "result":{"done","failed","skipped","converged":bool}}
 // Invalid UTF-8 is written as U+FFFD.

@@ -112,7 +112,7 @@ void WritePlanText(const ReconcileReport& report, bool color, std::ostream& out)
     }
     std::vector<const UnmanagedObject*> unmanaged;
     for (const UnmanagedObject& object : report.plan.unmanaged) {
-      if (object.site == site.name) unmanaged.push_back(&object);
+      if (object.site == site.name && IsKept(report.plan, object)) unmanaged.push_back(&object);
     }
     if (actions.empty()) out << "  no changes\n";
     WriteSiteActions(actions, color, out);

@@ -10,9 +10,10 @@ namespace pgtwin {
 // cluster-wide actions and then each database's, in plan order, each as
 // `<marker> <key>` (`+` create, `~` change, `-/+` replace, `-` drop) with `[destructive]` and
 // `[blocked: why]` marks, the reason as a `-- ` line and the SQL below it; then the site's
-// unmanaged objects (kept); a site that could not be planned shows why. Ends with the line
-// "Plan: C to create, A to change, R to replace, D to drop; U unmanaged kept; B blocked."
-// With `color`, markers and marks are coloured with ANSI escapes.
+// unmanaged objects it keeps (those a drop action removes show as that action); a site that could
+// not be planned shows why. Ends with the line "Plan: C to create, A to change, R to replace, D to
+// drop; U unmanaged kept; B blocked." With `color`, markers and marks are coloured with ANSI
+// escapes.
 void WritePlanText(const ReconcileReport& report, bool color, std::ostream& out);
 
 // Writes what apply did: one line per action (`done`, `failed` or `skipped`, its marker, key,

@@ -2,9 +2,19 @@
 
 namespace pgtwin {
 
+bool IsKept(const Plan& plan, const UnmanagedObject& object) {
+  for (const Action& action : plan.actions) {
+    if (action.op == ActionOp::kDrop && action.blocked_by.empty() && action.site == object.site &&
+        action.database == object.database && action.key == object.key) {
+      return false;
+    }
+  }
+  return true;
+}
+
 PlanCounts CountPlan(const Plan& plan) {
   PlanCounts counts;
-  counts.unmanaged = plan.unmanaged.size();
+  for (const UnmanagedObject& object : plan.unmanaged) counts.unmanaged += IsKept(plan, object);
   for (const Action& action : plan.actions) {
     if (!action.blocked_by.empty()) {
       ++counts.blocked;

@@ -31,7 +31,7 @@ struct PlanCounts {
   size_t alter = 0;
   size_t replace = 0;
   size_t drop = 0;
-  size_t unmanaged = 0;
+  size_t unmanaged = 0;  // unmanaged objects kept (see IsKept)
   size_t blocked = 0;
 
   size_t Changes() const { return create + alter + replace + drop; }
@@ -45,6 +45,10 @@ struct OutcomeCounts {
 };
 
 PlanCounts CountPlan(const Plan& plan);
+
+// True when the plan leaves an unmanaged object in place: no drop action of it (same site,
+// database and key) that policy lets run.
+bool IsKept(const Plan& plan, const UnmanagedObject& object);
 OutcomeCounts CountOutcomes(const std::vector<ActionOutcome>& outcomes);
 
 // Sites that could not be planned.

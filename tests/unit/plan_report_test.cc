@@ -119,6 +119,23 @@ TEST(PlanTextTest, ColoursOnlyWhenAsked) {
   EXPECT_THAT(coloured.str(), HasSubstr("\033[31m[destructive]\033[0m"));
 }
 
+TEST(PlanTextTest, AnUnmanagedObjectThatPruneDropsIsNotKept) {
+  ReconcileReport report = SampleReport();
+  report.plan.unmanaged.push_back({"dc1", "shop", ObjectKind::kTable, "table:audit.log"});
+  report.plan.unmanaged.push_back({"dc1", "shop", ObjectKind::kTable, "table:public.gone"});
+  report.plan.actions.push_back(MakeAction(5, "shop", ActionOp::kDrop, ObjectKind::kTable,
+                                           "table:public.gone", "unmanaged (prune)",
+                                           {"DROP TABLE public.gone"}));
+  EXPECT_TRUE(IsKept(report.plan, report.plan.unmanaged[1])) << "its drop is blocked";
+  EXPECT_FALSE(IsKept(report.plan, report.plan.unmanaged[2]));
+  std::ostringstream out;
+  WritePlanText(report, false, out);
+  EXPECT_THAT(out.str(), HasSubstr("  unmanaged, kept\n"
+                                   "    table:public.dev_scratch  in database shop\n"
+                                   "    table:audit.log  in database shop\n\n"));
+  EXPECT_THAT(out.str(), HasSubstr("1 to drop; 2 unmanaged kept; 1 blocked.\n"));
+}
+
 TEST(ApplyTextTest, ListsOutcomesWithErrorsAndSaysWhetherItConverged) {
   ReconcileReport report = SampleReport();
   report.applied = true;
@@ -182,7 +199,7 @@ TEST(ReconcileJsonTest, WritesVersionSummaryActionsAndUnmanaged) {
       "depends_on":[1],"blocked_by":null})"));
   EXPECT_EQ(json["actions"][4]["blocked_by"], "protected by '^audit\\.'");
   EXPECT_EQ(json["unmanaged"][0], nlohmann::json::parse(R"({"site":"dc1","database":"shop",
-      "kind":"table","key":"table:public.dev_scratch"})"));
+      "kind":"table","key":"table:public.dev_scratch","kept":true})"));
   EXPECT_FALSE(json.contains("outcomes"));
   EXPECT_FALSE(json.contains("result"));
 }

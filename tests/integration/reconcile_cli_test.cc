@@ -1,0 +1,322 @@
+// `pgtwin reconcile` as a user runs it, against the fixture's PostgreSQL 15. Each test dumps a
+// database it made into a Prod snapshot (keeping only its own roles), drops that database and
+// its roles, and lets reconcile build them again on the same server from the snapshot (names are
+// kept, so source and Test cannot live side by side on one server).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "providers/postgres/target_lock.h"
+#include "providers/snapshot/snapshot_dir.h"
+#include "tests/integration/pg_test_env.h"
+
+namespace pgtwin {
+namespace {
+
+using testing::CommandResult;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::RunPgtwin;
+using testing::RunSql;
+
+// Objects of most kinds, owned by {owner}, with a grant to {reader}. The last column of
+// app.customers (note) is the one the drift test drops.
+constexpr char kShopSql[] = R"sql(
+  CREATE SCHEMA app AUTHORIZATION {owner};
+  CREATE TYPE app.state AS ENUM ('new', 'done');
+  CREATE SEQUENCE app.order_ids START 100;
+  CREATE TABLE app.customers (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name text NOT NULL,
+    state app.state DEFAULT 'new',
+    note text);
+  CREATE TABLE app.orders (
+    id bigint PRIMARY KEY DEFAULT nextval('app.order_ids'),
+    customer_id bigint REFERENCES app.customers (id),
+    amount numeric(12, 2) CHECK (amount >= 0));
+  CREATE INDEX orders_customer_idx ON app.orders (customer_id);
+  CREATE FUNCTION app.total(bigint) RETURNS numeric LANGUAGE sql STABLE
+    AS $$SELECT coalesce(sum(amount), 0) FROM app.orders WHERE customer_id = $1$$;
+  CREATE VIEW app.customer_totals AS SELECT c.id, c.name, app.total(c.id) AS total
+    FROM app.customers c;
+  CREATE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql
+    AS $$BEGIN NEW.note := coalesce(NEW.note, 'x'); RETURN NEW; END$$;
+  CREATE TRIGGER customers_touch BEFORE INSERT ON app.customers
+    FOR EACH ROW EXECUTE FUNCTION app.touch();
+  COMMENT ON TABLE app.customers IS 'people who order';
+  ALTER TYPE app.state OWNER TO {owner};
+  ALTER SEQUENCE app.order_ids OWNER TO {owner};
+  ALTER TABLE app.customers OWNER TO {owner};
+  ALTER TABLE app.orders OWNER TO {owner};
+  ALTER FUNCTION app.total(bigint) OWNER TO {owner};
+  ALTER VIEW app.customer_totals OWNER TO {owner};
+  ALTER FUNCTION app.touch() OWNER TO {owner};
+  GRANT USAGE ON SCHEMA app TO {reader};
+  GRANT SELECT ON app.customer_totals TO {reader};
+)sql";
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + 1)) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  ASSERT_TRUE(out.good()) << path;
+}
+
+// A Prod snapshot of one database with two roles of its own, an environment spec whose single
+// site is the fixture server, and the names to clean up.
+class ReconcileCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static int counter = 0;
+    prefix_ = "rc_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+    environment_ = Replace(prefix_, "_", "-");
+    owner_ = prefix_ + "_owner";
+    reader_ = prefix_ + "_reader";
+    dir_ = testing::TempDir();
+  }
+
+  void TearDown() override {
+    if (!database_.empty()) testing::DropDatabase(database_);
+    RunSql("postgres", "DROP ROLE IF EXISTS " + owner_ + "; DROP ROLE IF EXISTS " + reader_);
+  }
+
+  // Makes the source database from `sql` ({owner}/{reader} replaced), dumps it as the Prod
+  // snapshot keeping only this test's roles, then drops the database and the roles.
+  void MakeProd(const std::string& sql) {
+    RunSql("postgres", "CREATE ROLE " + owner_ + " NOLOGIN; CREATE ROLE " + reader_ +
+                           " LOGIN CONNECTION LIMIT 3");
+    database_ = testing::CreateDatabase(prefix_, "");
+    RunSql("postgres", "ALTER DATABASE " + database_ + " OWNER TO " + owner_);
+    RunSql(database_, Replace(Replace(sql, "{owner}", owner_), "{reader}", reader_));
+    CommandResult dump = RunPgtwin(
+        {"dump", "--source", testing::DatabaseConninfo(database_), "--output", dir_ + "/prod"});
+    ASSERT_EQ(dump.exit_code, 0) << dump.err;
+    StatusOr<Snapshot> snapshot = LoadSnapshot(dir_ + "/prod");
+    ASSERT_TRUE(snapshot.ok()) << snapshot.status().message();
+    std::erase_if(snapshot->cluster.mutable_children(), [this](const Object& child) {
+      return child.kind() == ObjectKind::kRole && !child.name().starts_with(prefix_);
+    });
+    ASSERT_TRUE(WriteSnapshot(snapshot->cluster, snapshot->all_databases, dir_ + "/prod").ok());
+    testing::DropDatabase(database_);
+    RunSql("postgres", "DROP ROLE " + owner_ + "; DROP ROLE " + reader_);
+  }
+
+  // Writes the spec; `extra` is appended (more sites, policy, ...).
+  std::string WriteSpec(const std::string& sites_yaml = "", const std::string& extra = "") {
+    std::string path = dir_ + "/env.yaml";
+    WriteFile(path, "environment: " + environment_ +
+                        "\n"
+                        "prod: { snapshot: prod }\n"
+                        "sites:\n"
+                        "  dc1: { host: 127.0.0.1, port: " +
+                        std::to_string(testing::TestServerPort()) + ", user: postgres }\n" +
+                        sites_yaml + "databases:\n  - { name: " + database_ +
+                        " }\n"
+                        "roles: { passwords: none }\n" +
+                        extra);
+    return path;
+  }
+
+  // Runs `pgtwin reconcile SPEC ARGS... --output json` and parses what it printed.
+  nlohmann::json ReconcileJson(const std::string& spec, std::vector<std::string> args,
+                               int expected_exit) {
+    args.insert(args.begin(), {"reconcile", spec, "--output", "json"});
+    CommandResult r = RunPgtwin(args);
+    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
+    nlohmann::json json = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(json.is_discarded()) << r.out;
+    return json;
+  }
+
+  std::string prefix_;
+  std::string environment_;
+  std::string owner_;
+  std::string reader_;
+  std::string dir_;
+  std::string database_;
+};
+
+bool DatabaseExists(const std::string& name) {
+  pqxx::connection conn(testing::DatabaseConninfo("postgres"));
+  pqxx::nontransaction work(conn);
+  return !work.exec("SELECT 1 FROM pg_database WHERE datname = " + work.quote(name)).empty();
+}
+
+std::vector<std::string> Keys(const nlohmann::json& actions) {
+  std::vector<std::string> keys;
+  for (const auto& action : actions) keys.push_back(action["key"]);
+  return keys;
+}
+
+TEST_F(ReconcileCliTest, BuildsFromEmptyThenChangesNothing) {
+  MakeProd(kShopSql);
+  std::string spec = WriteSpec();
+
+  CommandResult dry = RunPgtwin({"reconcile", spec, "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 2) << dry.out << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("    +   role:" + owner_ + "\n"));
+  EXPECT_THAT(dry.out, HasSubstr("    +   database:" + database_ + "\n"));
+  EXPECT_THAT(dry.out, HasSubstr("  database " + database_ + "\n"));
+  EXPECT_THAT(dry.out, HasSubstr("\nPlan: "));
+
+  CommandResult apply = RunPgtwin({"reconcile", spec});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_THAT(apply.out, HasSubstr("\nConverged: "));
+  EXPECT_THAT(apply.out, Not(HasSubstr("failed")));
+
+  // Test now equals the snapshot.
+  CommandResult diff =
+      RunPgtwin({"diff", "--source", dir_ + "/prod/databases/" + database_ + ".json", "--target",
+                 testing::DatabaseConninfo(database_)});
+  EXPECT_EQ(diff.exit_code, 0) << diff.out << diff.err;
+
+  nlohmann::json plan = ReconcileJson(spec, {"--dry-run"}, 0);
+  EXPECT_EQ(plan["actions"].size(), 0u) << plan["actions"].dump(2);
+  EXPECT_EQ(plan["applied"], false);
+
+  // A converged environment sends nothing that writes: every session of this run is read-only.
+  CommandResult again =
+      testing::RunCommand({"/usr/bin/env", "PGOPTIONS=-c default_transaction_read_only=on",
+                           testing::PgtwinBinary(), "reconcile", spec, "--output", "json"});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  nlohmann::json applied = nlohmann::json::parse(again.out, nullptr, false);
+  EXPECT_EQ(applied["outcomes"].size(), 0u);
+  EXPECT_EQ(applied["result"]["converged"], true);
+}
+
+TEST_F(ReconcileCliTest, RepairsDriftAndOnlyThat) {
+  MakeProd(kShopSql);
+  std::string spec = WriteSpec();
+  ASSERT_EQ(RunPgtwin({"reconcile", spec}).exit_code, 0);
+
+  RunSql(database_, "ALTER TABLE app.customers DROP COLUMN note");
+  nlohmann::json plan = ReconcileJson(spec, {"--dry-run"}, 2);
+  EXPECT_THAT(Keys(plan["actions"]), ::testing::ElementsAre("column:app.customers.note"));
+  EXPECT_EQ(plan["actions"][0]["op"], "create");
+  EXPECT_EQ(plan["actions"][0]["database"], database_);
+
+  nlohmann::json applied = ReconcileJson(spec, {}, 0);
+  EXPECT_EQ(applied["result"]["done"], 1);
+  EXPECT_EQ(ReconcileJson(spec, {"--dry-run"}, 0)["actions"].size(), 0u);
+}
+
+TEST_F(ReconcileCliTest, AFailingActionSkipsOnlyItsDependents) {
+  MakeProd(R"sql(
+    CREATE TABLE t (a int);
+    CREATE VIEW v1 AS SELECT a FROM t;
+    CREATE VIEW v2 AS SELECT a FROM v1;
+    CREATE TABLE u (b int);
+  )sql");
+  // Test already has the database, with an event trigger that refuses CREATE VIEW.
+  RunSql("postgres", "CREATE DATABASE " + database_);
+  RunSql(database_, R"sql(
+    CREATE FUNCTION no_views() RETURNS event_trigger LANGUAGE plpgsql
+      AS $$BEGIN RAISE EXCEPTION 'views are not allowed here'; END$$;
+    CREATE EVENT TRIGGER no_views ON ddl_command_start WHEN TAG IN ('CREATE VIEW')
+      EXECUTE FUNCTION no_views();
+  )sql");
+  std::string spec = WriteSpec();
+
+  nlohmann::json applied = ReconcileJson(spec, {}, 1);
+  std::map<std::string, std::string> states;
+  std::map<std::string, std::string> errors;
+  for (const auto& outcome : applied["outcomes"]) {
+    const auto& action = applied["actions"][outcome["id"].get<int>()];
+    states[action["key"]] = outcome["state"];
+    errors[action["key"]] = outcome["error"].is_null() ? "" : outcome["error"];
+  }
+  EXPECT_EQ(states["table:public.t"], "done");
+  EXPECT_EQ(states["table:public.u"], "done");
+  EXPECT_EQ(states["view:public.v1"], "failed");
+  EXPECT_EQ(states["view:public.v2"], "skipped");
+  EXPECT_THAT(errors["view:public.v1"],
+              HasSubstr("site dc1, database " + database_ +
+                        ": views are not allowed here; statement: CREATE VIEW"));
+  EXPECT_THAT(errors["view:public.v2"], HasSubstr("view:public.v1), which failed"));
+  EXPECT_EQ(applied["result"]["converged"], false);
+
+  // Once the obstacle is gone, the next run converges.
+  RunSql(database_, "DROP EVENT TRIGGER no_views");
+  nlohmann::json again = ReconcileJson(spec, {}, 0);
+  EXPECT_THAT(Keys(again["actions"]),
+              ::testing::UnorderedElementsAre("view:public.v1", "view:public.v2"));
+}
+
+TEST_F(ReconcileCliTest, WaitsForAnotherReconcileThenGivesUpNamingIt) {
+  MakeProd("CREATE TABLE t (a int);");
+  std::string spec = WriteSpec();
+  pqxx::connection holder(testing::DatabaseConninfo("postgres"));
+  pqxx::nontransaction work(holder);
+  work.exec("SELECT pg_advisory_lock(" + std::to_string(EnvironmentLockKey(environment_)) + ")");
+
+  CommandResult r = RunPgtwin({"reconcile", spec, "--lock-timeout", "1"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  std::string busy = "another pgtwin reconcile of environment '" + environment_ +
+                     "' holds its lock (pid " + std::to_string(holder.backendpid());
+  EXPECT_THAT(r.err, HasSubstr(busy));
+  EXPECT_THAT(r.err, HasSubstr("waiting up to 1 s"));
+  EXPECT_THAT(r.err, HasSubstr("pgtwin: site dc1: postgresql://postgres@127.0.0.1:"));
+  EXPECT_THAT(r.err, HasSubstr("; gave up after 1 s"));
+  EXPECT_THAT(r.out, HasSubstr("not planned: "));
+
+  // A dry run only reads and takes no lock.
+  EXPECT_EQ(RunPgtwin({"reconcile", spec, "--dry-run"}).exit_code, 2);
+  work.exec("SELECT pg_advisory_unlock_all()");
+  EXPECT_EQ(RunPgtwin({"reconcile", spec}).exit_code, 0);
+}
+
+TEST_F(ReconcileCliTest, ASiteDownDoesNotStopTheOthers) {
+  MakeProd("CREATE TABLE t (a int);");
+  std::string spec = WriteSpec("  dc2: { host: 127.0.0.1, port: 1, user: postgres }\n");
+  nlohmann::json applied = ReconcileJson(spec, {}, 1);
+  EXPECT_EQ(applied["sites"][0]["planned"], true);
+  EXPECT_EQ(applied["sites"][1]["planned"], false);
+  EXPECT_THAT(applied["sites"][1]["error"].get<std::string>(), HasSubstr("could not connect"));
+  EXPECT_GT(applied["result"]["done"].get<int>(), 0);
+  EXPECT_EQ(applied["result"]["failed"], 0);
+  EXPECT_EQ(applied["result"]["converged"], false);
+  EXPECT_EQ(ReconcileJson(spec, {"--dry-run", "--site", "dc1"}, 0)["actions"].size(), 0u);
+}
+
+TEST_F(ReconcileCliTest, RefusesASiteThatIsTheIntSource) {
+  MakeProd("CREATE TABLE t (a int);");
+  std::string spec =
+      WriteSpec("", "int: { source: \"" + testing::DatabaseUri("postgres") + "\" }\n");
+  CommandResult r = RunPgtwin({"reconcile", spec});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("refusing to apply: it is the same instance as the source INT"));
+  EXPECT_FALSE(DatabaseExists(database_));
+}
+
+TEST_F(ReconcileCliTest, NeverAppliesToAProtectedSite) {
+  MakeProd("CREATE TABLE t (a int);");
+  std::string spec = dir_ + "/env.yaml";
+  WriteSpec();
+  std::ifstream in(spec);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  WriteFile(spec, Replace(text, "user: postgres }", "user: postgres, protected: true }"));
+
+  CommandResult dry = RunPgtwin({"reconcile", spec, "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 3) << dry.out << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("[blocked: site dc1 is protected in the spec]"));
+  nlohmann::json applied = ReconcileJson(spec, {}, 1);
+  EXPECT_EQ(applied["result"]["done"], 0);
+  EXPECT_FALSE(DatabaseExists(database_));
+}
+
+}  // namespace
+}  // namespace pgtwin
