@@ -42,7 +42,13 @@ Status ConnectStatus(const std::string& what, const std::string& source) {
   return Status(StatusCode::kConnectionFailed, source + ": could not connect: " + message);
 }
 
-StatusCode CodeForSqlState(const std::string& sqlstate) {
+// libpqxx 6.4 leaves sqlstate() empty for the errors it throws as their own classes
+// (insufficient_privilege, ...), so those are told apart by their class.
+StatusCode CodeForSqlError(const pqxx::sql_error& e) {
+  if (dynamic_cast<const pqxx::insufficient_privilege*>(&e) != nullptr) {
+    return StatusCode::kPermissionDenied;
+  }
+  const std::string& sqlstate = e.sqlstate();
   if (sqlstate == "42501") return StatusCode::kPermissionDenied;
   if (sqlstate == "3D000") return StatusCode::kNotFound;
   if (sqlstate.compare(0, 2, "08") == 0) return StatusCode::kConnectionFailed;
@@ -56,7 +62,7 @@ Status StatusFromException(const std::exception& e, const std::string& source,
   if (step.empty()) return ConnectStatus(e.what(), source);
   std::string context = source + ": reading " + step + ": ";
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    return Status(CodeForSqlState(sql->sqlstate()), context + CleanMessage(sql->what()));
+    return Status(CodeForSqlError(*sql), context + CleanMessage(sql->what()));
   }
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
     return Status(StatusCode::kConnectionFailed,
