@@ -6,9 +6,9 @@
 
 namespace pgtwin::ddl {
 
-// An identifier as PostgreSQL's quote_ident spells it: unchanged when it is a lower-case
-// name ([a-z_][a-z0-9_$]*) that is not a keyword PostgreSQL 15 reserves in any way (all but
-// its unreserved keywords), otherwise double-quoted with inner quotes doubled.
+// An identifier as PostgreSQL's quote_ident spells it: unchanged when it is a lower-case name
+// ([a-z_][a-z0-9_]*, so "$" is quoted) that is not a keyword PostgreSQL 15 reserves in any
+// way (all but its unreserved keywords), otherwise double-quoted with inner quotes doubled.
 std::string QuoteIdent(std::string_view name);
 
 // `schema.name`, each part quoted.

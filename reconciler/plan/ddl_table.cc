@@ -173,6 +173,23 @@ bool Widens(const std::string& from, const std::string& to) {
   return false;
 }
 
+// True when the table's ALTER ... OWNER TO alone turns `observed` column privileges into
+// `desired`: it rewrites the old owner's grants as the new owner's (the column's diff is then
+// only that), and granting as the old owner would fail once it runs.
+bool ExplainedByNewOwner(const AclTarget& target, const std::string& desired,
+                         const std::string& observed) {
+  auto items = ParseAcl(observed);
+  if (target.owner.empty() || !items) return false;
+  for (const AclItem& item : *items) {
+    if (item.grantor == target.owner) continue;
+    AclTarget renamed = target;
+    renamed.observed_owner = item.grantor;
+    auto sql = AclSql(renamed, desired, observed);
+    if (sql && sql->empty()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Sql CreateTable(const Object& o, const DdlContext& ctx) {
@@ -369,8 +386,10 @@ AlterSqlResult AlterColumn(const Object& d, const Object& o,
     const Object* relation = FindTable(ctx.database, ctx.schema + "." + ctx.relation);
     std::string owner = relation == nullptr ? "" : relation->Attr("owner");
     AclTarget target{names.grant, 'c', owner, "", QuoteIdent(d.name())};
-    if (auto sql = AclSql(target, d.Attr("acl"), o.Attr("acl"))) {
-      out.insert(out.end(), sql->begin(), sql->end());
+    if (!ExplainedByNewOwner(target, d.Attr("acl"), o.Attr("acl"))) {
+      if (auto sql = AclSql(target, d.Attr("acl"), o.Attr("acl"))) {
+        out.insert(out.end(), sql->begin(), sql->end());
+      }
     }
   }
   return result;
