@@ -122,8 +122,10 @@ Status PlanRunner::Run(const Action& action) {
   std::string prefix = "site " + action.site;
   if (!action.database.empty()) prefix += ", database " + action.database;
   if (action.kind == ObjectKind::kDatabase && action.key.starts_with("database:")) {
-    // A session in the database would make DROP DATABASE (or a rename) fail.
+    // A session in the database would make DROP DATABASE fail; a database created again
+    // may be connected to again.
     sessions_.erase({action.site, action.key.substr(9)});
+    failed_connects_.erase({action.site, action.key.substr(9)});
   }
   std::string database = action.database.empty() ? kClusterDatabase : action.database;
   StatusOr<Session*> session = SessionFor(action.site, database, prefix);

@@ -26,8 +26,8 @@ class PlanRunner {
   // its own otherwise (CREATE DATABASE). kSecretPlaceholder becomes the quoted hash of
   // `secret_role`. An error is one line, "site S, database D: <server message>; statement:
   // <its first line>" ("site S: ..." for cluster-wide actions), with any hash put back as the
-  // placeholder. A failed connection is not retried for the rest of the run; a lost one is
-  // reopened by the next action.
+  // placeholder. A failed connection to a database is not retried (until an action on that
+  // database itself runs); a lost one is reopened by the next action.
   Status Run(const Action& action);
 
  private:

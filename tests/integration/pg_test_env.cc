@@ -111,8 +111,12 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
     dup2(devnull, 0);
     dup2(out_pipe[1], 1);
     dup2(err_pipe[1], 2);
+    // Only 1 and 2 may hold the pipes: a daemon the command starts (pg_ctl start) must not
+    // keep them open, or reading them would never end.
     close(out_pipe[0]);
     close(err_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

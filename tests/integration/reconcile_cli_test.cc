@@ -2,10 +2,14 @@
 // database it made into a Prod snapshot (keeping only its own roles), drops that database and
 // its roles, and lets reconcile build them again on the same server from the snapshot (names are
 // kept, so source and Test cannot live side by side on one server).
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -116,7 +120,8 @@ class ReconcileCliTest : public ::testing::Test {
   }
 
   // Writes the spec; `extra` is appended (more sites, policy, ...).
-  std::string WriteSpec(const std::string& sites_yaml = "", const std::string& extra = "") {
+  std::string WriteSpec(const std::string& sites_yaml = "", const std::string& extra = "",
+                        const std::string& passwords = "none") {
     std::string path = dir_ + "/env.yaml";
     WriteFile(path, "environment: " + environment_ +
                         "\n"
@@ -126,8 +131,8 @@ class ReconcileCliTest : public ::testing::Test {
                         std::to_string(testing::TestServerPort()) + ", user: postgres }\n" +
                         sites_yaml + "databases:\n  - { name: " + database_ +
                         " }\n"
-                        "roles: { passwords: none }\n" +
-                        extra);
+                        "roles: { passwords: " +
+                        passwords + " }\n" + extra);
     return path;
   }
 
@@ -316,6 +321,79 @@ TEST_F(ReconcileCliTest, NeverAppliesToAProtectedSite) {
   nlohmann::json applied = ReconcileJson(spec, {}, 1);
   EXPECT_EQ(applied["result"]["done"], 0);
   EXPECT_FALSE(DatabaseExists(database_));
+}
+
+// A free TCP port on 127.0.0.1 (free when asked; good enough for a test).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+std::string RolePassword(const std::string& conninfo, const std::string& role) {
+  pqxx::connection conn(conninfo);
+  pqxx::nontransaction work(conn);
+  pqxx::result rows =
+      work.exec("SELECT rolpassword FROM pg_authid WHERE rolname = " + work.quote(role));
+  return rows.empty() || rows[0][0].is_null() ? "" : rows[0][0].as<std::string>();
+}
+
+TEST_F(ReconcileCliTest, CopiesPasswordHashesFromIntAndNeverShowsThem) {
+  // INT is a second instance of its own (a site must never be INT's instance).
+  std::string int_dir = testing::TempDir() + "/int";
+  std::filesystem::create_directories(int_dir);
+  std::filesystem::permissions(
+      std::filesystem::path(int_dir).parent_path(),
+      std::filesystem::perms::others_read | std::filesystem::perms::others_exec,
+      std::filesystem::perm_options::add);
+  std::string instance = testing::SourceDir() + "/deploy/pg-instance.sh";
+  int port = FreePort();
+  CommandResult started = testing::RunCommand({instance, "start", int_dir, std::to_string(port)});
+  struct Stopper {
+    std::vector<std::string> argv;
+    ~Stopper() { testing::RunCommand(argv); }
+  } stopper{{instance, "stop", int_dir}};
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  std::string int_conninfo =
+      "host=127.0.0.1 port=" + std::to_string(port) + " user=postgres dbname=postgres";
+  {
+    pqxx::connection conn(int_conninfo);
+    pqxx::nontransaction work(conn);
+    work.exec("CREATE ROLE " + reader_ + " LOGIN PASSWORD 'int-secret'");
+  }
+  std::string hash = RolePassword(int_conninfo, reader_);
+  ASSERT_THAT(hash, ::testing::StartsWith("SCRAM-SHA-256$"));
+
+  MakeProd("CREATE TABLE t (a int);");
+  std::string spec =
+      WriteSpec("",
+                "int: { source: \"postgresql://postgres@127.0.0.1:" + std::to_string(port) +
+                    "/postgres\" }\n",
+                "int");
+  CommandResult dry = RunPgtwin({"reconcile", spec, "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 2) << dry.out << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("PASSWORD '<redacted>'"));
+  EXPECT_THAT(dry.out + dry.err, Not(HasSubstr("SCRAM")));
+
+  CommandResult apply = RunPgtwin({"reconcile", spec, "--output", "json"});
+  EXPECT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_THAT(apply.out + apply.err, Not(HasSubstr("SCRAM")));
+  EXPECT_EQ(RolePassword(testing::DatabaseConninfo("postgres"), reader_), hash);
+  EXPECT_EQ(ReconcileJson(spec, {"--dry-run"}, 0)["actions"].size(), 0u);
+
+  // A password changed on Test by hand is set back, and only that.
+  RunSql("postgres", "ALTER ROLE " + reader_ + " PASSWORD 'changed-on-test'");
+  nlohmann::json plan = ReconcileJson(spec, {"--dry-run"}, 2);
+  EXPECT_THAT(Keys(plan["actions"]), ::testing::ElementsAre("role:" + reader_));
+  EXPECT_THAT(plan.dump(), Not(HasSubstr("SCRAM")));
+  ReconcileJson(spec, {}, 0);
+  EXPECT_EQ(RolePassword(testing::DatabaseConninfo("postgres"), reader_), hash);
 }
 
 }  // namespace
