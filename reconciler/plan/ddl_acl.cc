@@ -13,36 +13,60 @@ constexpr std::string_view kLetterOrder = "arwdDxtXUCTcsAm";
 
 std::string_view PrivilegeName(char letter) {
   switch (letter) {
-    case 'a': return "INSERT";
-    case 'r': return "SELECT";
-    case 'w': return "UPDATE";
-    case 'd': return "DELETE";
-    case 'D': return "TRUNCATE";
-    case 'x': return "REFERENCES";
-    case 't': return "TRIGGER";
-    case 'X': return "EXECUTE";
-    case 'U': return "USAGE";
-    case 'C': return "CREATE";
-    case 'c': return "CONNECT";
-    case 'T': return "TEMPORARY";
-    case 's': return "SET";
-    case 'A': return "ALTER SYSTEM";
-    case 'm': return "MAINTAIN";
-    default: return "";
+    case 'a':
+      return "INSERT";
+    case 'r':
+      return "SELECT";
+    case 'w':
+      return "UPDATE";
+    case 'd':
+      return "DELETE";
+    case 'D':
+      return "TRUNCATE";
+    case 'x':
+      return "REFERENCES";
+    case 't':
+      return "TRIGGER";
+    case 'X':
+      return "EXECUTE";
+    case 'U':
+      return "USAGE";
+    case 'C':
+      return "CREATE";
+    case 'c':
+      return "CONNECT";
+    case 'T':
+      return "TEMPORARY";
+    case 's':
+      return "SET";
+    case 'A':
+      return "ALTER SYSTEM";
+    case 'm':
+      return "MAINTAIN";
+    default:
+      return "";
   }
 }
 
 // Everything GRANT ALL gives an object of this kind (PostgreSQL 15).
 std::string_view AllPrivileges(char kind) {
   switch (kind) {
-    case 'r': return "arwdDxt";
-    case 's': return "rwU";
-    case 'f': return "X";
-    case 'T': return "U";
-    case 'n': return "UC";
-    case 'd': return "CTc";
-    case 'c': return "arwx";
-    default: return "";
+    case 'r':
+      return "arwdDxt";
+    case 's':
+      return "rwU";
+    case 'f':
+      return "X";
+    case 'T':
+      return "U";
+    case 'n':
+      return "UC";
+    case 'd':
+      return "CTc";
+    case 'c':
+      return "arwx";
+    default:
+      return "";
   }
 }
 
@@ -115,7 +139,8 @@ std::vector<std::string> GrantSql(const AclItem& item, const AclTarget& target) 
   }
   std::vector<std::string> sql;
   std::string to = " TO " + GranteeSql(item.grantee);
-  if (!plain.empty()) sql.push_back("GRANT " + PrivilegeList(plain, target) + OnObject(target) + to);
+  if (!plain.empty())
+    sql.push_back("GRANT " + PrivilegeList(plain, target) + OnObject(target) + to);
   if (!grantable.empty()) {
     sql.push_back("GRANT " + PrivilegeList(grantable, target) + OnObject(target) + to +
                   " WITH GRANT OPTION");
@@ -141,8 +166,8 @@ std::map<std::string, std::vector<AclItem>> ByGrantee(std::vector<AclItem> items
 // A role name as aclitemout's putid writes it.
 std::string PutId(const std::string& name) {
   bool plain = std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || (c & 0x80) != 0;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           (c & 0x80) != 0;
   });
   if (plain) return name;
   std::string out = "\"";
@@ -205,8 +230,8 @@ std::string GranteeSql(const std::string& grantee) {
 std::optional<std::vector<std::string>> AclSql(const AclTarget& target, std::string_view desired,
                                                std::string_view observed,
                                                std::vector<std::string>* revoked) {
-  const std::string& old_owner = target.observed_owner.empty() ? target.owner
-                                                               : target.observed_owner;
+  const std::string& old_owner =
+      target.observed_owner.empty() ? target.owner : target.observed_owner;
   auto want = desired.empty() ? DefaultAcl(target.kind, target.owner) : ParseAcl(desired);
   auto have = observed.empty() ? DefaultAcl(target.kind, old_owner) : ParseAcl(observed);
   if (!want || !have) return std::nullopt;

@@ -1,6 +1,5 @@
 // The DDL generator's entry points: one family of kinds per ddl_*.cc file.
 #include "reconciler/plan/ddl.h"
-
 #include "reconciler/plan/ddl_parts.h"
 #include "reconciler/plan/ddl_quote.h"
 
@@ -44,7 +43,7 @@ Sql DropSql(const Object& object, const DdlContext& context) {
   const std::string relation = ddl::QuoteQualified(context.schema, context.relation);
   switch (object.kind()) {
     case ObjectKind::kColumn:
-      return {"ALTER TABLE " + relation + " DROP COLUMN " + ddl::QuoteIdent(object.name())};
+      return ddl::DropColumn(object, context);
     case ObjectKind::kConstraint:
       return {"ALTER TABLE " + relation + " DROP CONSTRAINT " + ddl::QuoteIdent(object.name())};
     case ObjectKind::kCluster:

@@ -94,8 +94,8 @@ Sql AlterSequence(const Object& d, const Object& o, const std::vector<AttributeC
                   const DdlContext& ctx) {
   std::string name = QuoteQualified(ctx.schema, d.name());
   Sql out;
-  for (const char* attr : {"data_type", "increment", "min_value", "max_value", "start", "cache",
-                           "cycle"}) {
+  for (const char* attr :
+       {"data_type", "increment", "min_value", "max_value", "start", "cache", "cycle"}) {
     if (Changed(c, attr)) {
       out.push_back("ALTER SEQUENCE " + name + AllOptions(d));
       break;

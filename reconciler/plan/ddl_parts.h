@@ -87,8 +87,9 @@ Sql CreateTable(const Object& o, const DdlContext& ctx);
 AlterSqlResult AlterTable(const Object& d, const Object& o, const std::vector<AttributeChange>& c,
                           const DdlContext& ctx);
 Sql CreateColumn(const Object& o, const DdlContext& ctx);
-AlterSqlResult AlterColumn(const Object& d, const Object& o,
-                           const std::vector<AttributeChange>& c, const DdlContext& ctx);
+Sql DropColumn(const Object& o, const DdlContext& ctx);
+AlterSqlResult AlterColumn(const Object& d, const Object& o, const std::vector<AttributeChange>& c,
+                           const DdlContext& ctx);
 
 Sql CreateConstraint(const Object& o, const DdlContext& ctx);
 AlterSqlResult AlterConstraint(const Object& d, const Object& o,
@@ -97,16 +98,16 @@ Sql CreateIndex(const Object& o, const DdlContext& ctx);
 AlterSqlResult AlterIndex(const Object& d, const Object& o, const std::vector<AttributeChange>& c,
                           const DdlContext& ctx);
 Sql CreateTrigger(const Object& o, const DdlContext& ctx);
-AlterSqlResult AlterTrigger(const Object& d, const Object& o,
-                            const std::vector<AttributeChange>& c, const DdlContext& ctx);
+AlterSqlResult AlterTrigger(const Object& d, const Object& o, const std::vector<AttributeChange>& c,
+                            const DdlContext& ctx);
 
 Sql CreateView(const Object& o, const DdlContext& ctx);
 AlterSqlResult AlterView(const Object& d, const Object& o, const std::vector<AttributeChange>& c,
                          const DdlContext& ctx);
 
 Sql CreateRoutine(const Object& o, const DdlContext& ctx);
-AlterSqlResult AlterRoutine(const Object& d, const Object& o,
-                            const std::vector<AttributeChange>& c, const DdlContext& ctx);
+AlterSqlResult AlterRoutine(const Object& d, const Object& o, const std::vector<AttributeChange>& c,
+                            const DdlContext& ctx);
 
 // How ALTER/COMMENT/GRANT/DROP name an object of a kind with its own names.
 Names NamesOf(const Object& o, const DdlContext& ctx);

@@ -8,6 +8,7 @@ namespace {
 
 // PostgreSQL 15's keywords of the reserved, column-name and type/function-name categories
 // (pg_get_keywords() with catcode <> 'U'), sorted: quote_ident quotes exactly these.
+// clang-format off
 constexpr std::string_view kQuotedKeywords[] = {
     "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
     "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast",
@@ -28,6 +29,7 @@ constexpr std::string_view kQuotedKeywords[] = {
     "when", "where", "window", "with", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists",
     "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable",
 };
+// clang-format on
 
 bool IsPlainName(std::string_view name) {
   if (name.empty() || !((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_')) return false;

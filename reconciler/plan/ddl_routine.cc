@@ -7,9 +7,9 @@ namespace {
 
 // Settings whose value is a list of names (pg_dump's variable_is_guc_list_quote).
 bool IsListSetting(const std::string& guc) {
-  for (const char* name : {"local_preload_libraries", "search_path", "session_preload_libraries",
-                           "shared_preload_libraries", "temp_tablespaces",
-                           "unix_socket_directories"}) {
+  for (const char* name :
+       {"local_preload_libraries", "search_path", "session_preload_libraries",
+        "shared_preload_libraries", "temp_tablespaces", "unix_socket_directories"}) {
     if (guc == name) return true;
   }
   return false;
@@ -56,8 +56,10 @@ std::string BodyClause(const Object& routine) {
   return "AS " + DollarQuote(body);
 }
 
-bool ReturnsSet(const Object& routine) { return routine.Attr("returns").rfind("SETOF ", 0) == 0 ||
-                                                routine.Attr("returns").rfind("TABLE(", 0) == 0; }
+bool ReturnsSet(const Object& routine) {
+  return routine.Attr("returns").rfind("SETOF ", 0) == 0 ||
+         routine.Attr("returns").rfind("TABLE(", 0) == 0;
+}
 
 std::string DefaultCost(const Object& routine) {
   const std::string& language = routine.Attr("language");
@@ -73,7 +75,8 @@ std::string Clauses(const Object& r, const std::vector<AttributeChange>* changes
   auto add = [&out](const std::string& clause) { out += "\n  " + clause; };
   if (function && want("volatility")) {
     const std::string& v = r.Attr("volatility");
-    if (changes != nullptr || !v.empty()) add(v == "immutable" ? "IMMUTABLE" : v == "stable" ? "STABLE" : "VOLATILE");
+    if (changes != nullptr || !v.empty())
+      add(v == "immutable" ? "IMMUTABLE" : v == "stable" ? "STABLE" : "VOLATILE");
   }
   if (function && want("strict") && (changes != nullptr || r.HasAttr("strict"))) {
     add(r.HasAttr("strict") ? "STRICT" : "CALLED ON NULL INPUT");
@@ -86,7 +89,9 @@ std::string Clauses(const Object& r, const std::vector<AttributeChange>* changes
   }
   if (function && want("parallel") && (changes != nullptr || r.HasAttr("parallel"))) {
     const std::string& p = r.Attr("parallel");
-    add(std::string("PARALLEL ") + (p == "safe" ? "SAFE" : p == "restricted" ? "RESTRICTED" : "UNSAFE"));
+    add(std::string("PARALLEL ") + (p == "safe"         ? "SAFE"
+                                    : p == "restricted" ? "RESTRICTED"
+                                                        : "UNSAFE"));
   }
   if (function && want("cost") && (changes != nullptr || r.HasAttr("cost"))) {
     add("COST " + (r.HasAttr("cost") ? r.Attr("cost") : DefaultCost(r)));
@@ -101,7 +106,8 @@ std::string Clauses(const Object& r, const std::vector<AttributeChange>* changes
   }
   if (changes != nullptr) {
     for (const AttributeChange& change : *changes) {
-      if (change.name.rfind("config.", 0) == 0 && !change.source) add("RESET " + change.name.substr(7));
+      if (change.name.rfind("config.", 0) == 0 && !change.source)
+        add("RESET " + change.name.substr(7));
     }
   }
   return out;
@@ -130,8 +136,8 @@ std::string AggregateStatement(const Object& a, const DdlContext& ctx, bool repl
   std::string name = RoutineSignature(ctx.schema, a.name());
   name = name.substr(0, name.find('('));
   std::string arguments = a.HasAttr("arguments") ? a.Attr("arguments") : "*";
-  std::string sql = std::string("CREATE ") + (replace ? "OR REPLACE " : "") + "AGGREGATE " +
-                    name + "(" + arguments + ") (\n  SFUNC = " + a.Attr("sfunc") +
+  std::string sql = std::string("CREATE ") + (replace ? "OR REPLACE " : "") + "AGGREGATE " + name +
+                    "(" + arguments + ") (\n  SFUNC = " + a.Attr("sfunc") +
                     ",\n  STYPE = " + a.Attr("stype");
   if (a.HasAttr("finalfunc")) sql += ",\n  FINALFUNC = " + a.Attr("finalfunc");
   if (a.HasAttr("combinefunc")) sql += ",\n  COMBINEFUNC = " + a.Attr("combinefunc");
@@ -149,8 +155,8 @@ Sql CreateRoutine(const Object& o, const DdlContext& ctx) {
   return out;
 }
 
-AlterSqlResult AlterRoutine(const Object& d, const Object& o,
-                            const std::vector<AttributeChange>& c, const DdlContext& ctx) {
+AlterSqlResult AlterRoutine(const Object& d, const Object& o, const std::vector<AttributeChange>& c,
+                            const DdlContext& ctx) {
   AlterSqlResult result;
   Names names = NamesOf(d, ctx);
   if (Changed(c, "arguments") || Changed(c, "returns") || Changed(c, "stype") ||

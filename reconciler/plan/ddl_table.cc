@@ -28,9 +28,8 @@ std::string TypeAndCollation(const Object& column) {
 }
 
 std::string IdentityClause(const Object& column) {
-  std::string out = "GENERATED " + std::string(column.Attr("identity") == "always"
-                                                   ? "ALWAYS"
-                                                   : "BY DEFAULT") +
+  std::string out = "GENERATED " +
+                    std::string(column.Attr("identity") == "always" ? "ALWAYS" : "BY DEFAULT") +
                     " AS IDENTITY";
   if (column.HasAttr("identity_options")) out += " (" + column.Attr("identity_options") + ")";
   return out;
@@ -194,8 +193,8 @@ bool ExplainedByNewOwner(const AclTarget& target, const std::string& desired,
 
 Sql CreateTable(const Object& o, const DdlContext& ctx) {
   const std::string name = QuoteQualified(ctx.schema, o.name());
-  std::string sql = std::string("CREATE ") + (o.HasAttr("persistence") ? "UNLOGGED " : "") +
-                    "TABLE " + name;
+  std::string sql =
+      std::string("CREATE ") + (o.HasAttr("persistence") ? "UNLOGGED " : "") + "TABLE " + name;
   if (o.HasAttr("partition_of")) {
     sql += " PARTITION OF " + QuoteDotted(o.Attr("partition_of")) + ColumnList(o, ctx) + " " +
            o.Attr("partition_bound");
@@ -216,7 +215,8 @@ Sql CreateTable(const Object& o, const DdlContext& ctx) {
   if (!identity.empty()) {
     out.push_back("ALTER TABLE " + name + " REPLICA IDENTITY " + ReplicaIdentityClause(identity));
   }
-  if (o.HasAttr("row_security")) out.push_back("ALTER TABLE " + name + " ENABLE ROW LEVEL SECURITY");
+  if (o.HasAttr("row_security"))
+    out.push_back("ALTER TABLE " + name + " ENABLE ROW LEVEL SECURITY");
   if (o.HasAttr("force_row_security")) {
     out.push_back("ALTER TABLE " + name + " FORCE ROW LEVEL SECURITY");
   }
@@ -320,19 +320,34 @@ Sql CreateColumn(const Object& o, const DdlContext& ctx) {
     if (o.HasAttr("default")) out.push_back(column + " SET DEFAULT " + o.Attr("default"));
     if (o.HasAttr("not_null")) out.push_back(column + " SET NOT NULL");
   } else {
-    out.push_back("ALTER TABLE " + table + " ADD COLUMN " + ColumnSpec(o, true));
+    // Adding a column to a parent adds it to its inheritance children too.
+    bool child = relation != nullptr && relation->HasAttr("inherits");
+    out.push_back("ALTER TABLE " + table + " ADD COLUMN " + (child ? "IF NOT EXISTS " : "") +
+                  ColumnSpec(o, true));
   }
   Names names = NamesOf(o, ctx);
   if (o.HasAttr("comment")) out.push_back(CommentSql(names.alter, o.Attr("comment")));
-  if (o.HasAttr("acl") && relation != nullptr) {
-    AclTarget target{names.grant, 'c', relation->Attr("owner"), "", QuoteIdent(o.name())};
-    if (auto sql = AclSql(target, o.Attr("acl"), "")) out.insert(out.end(), sql->begin(), sql->end());
+  if (o.HasAttr("acl")) {
+    std::string owner = relation == nullptr ? "" : relation->Attr("owner");
+    AclTarget target{names.grant, 'c', owner, "", QuoteIdent(o.name())};
+    if (auto sql = AclSql(target, o.Attr("acl"), ""))
+      out.insert(out.end(), sql->begin(), sql->end());
   }
   return out;
 }
 
-AlterSqlResult AlterColumn(const Object& d, const Object& o,
-                           const std::vector<AttributeChange>& c, const DdlContext& ctx) {
+Sql DropColumn(const Object& o, const DdlContext& ctx) {
+  const Object* relation = FindTable(ctx.database, ctx.schema + "." + ctx.relation);
+  // A partition's columns are its parent's: dropped there, they go from every partition.
+  if (relation != nullptr && relation->HasAttr("partition_of")) return {};
+  // An inheritance child loses the column with its parent unless it was its own as well.
+  bool child = relation != nullptr && relation->HasAttr("inherits");
+  return {"ALTER TABLE " + QuoteQualified(ctx.schema, ctx.relation) + " DROP COLUMN " +
+          (child ? "IF EXISTS " : "") + QuoteIdent(o.name())};
+}
+
+AlterSqlResult AlterColumn(const Object& d, const Object& o, const std::vector<AttributeChange>& c,
+                           const DdlContext& ctx) {
   AlterSqlResult result;
   const bool generated_changed = Changed(c, "generated");
   if (generated_changed && d.HasAttr("generated")) {
@@ -362,8 +377,8 @@ AlterSqlResult AlterColumn(const Object& d, const Object& o,
     result.destructive = Changed(c, "type") && !Widens(o.Attr("type"), d.Attr("type"));
   }
   if (default_changed) {
-    out.push_back(column + (d.HasAttr("default") ? " SET DEFAULT " + d.Attr("default")
-                                                 : " DROP DEFAULT"));
+    out.push_back(column +
+                  (d.HasAttr("default") ? " SET DEFAULT " + d.Attr("default") : " DROP DEFAULT"));
   }
   if (Changed(c, "not_null")) {
     out.push_back(column + (d.HasAttr("not_null") ? " SET NOT NULL" : " DROP NOT NULL"));

@@ -135,7 +135,8 @@ Sql CreateType(const Object& o, const DdlContext& ctx) {
       out.insert(out.end(), add.begin(), add.end());
     }
     for (const auto& [constraint, text] : PartAttrs(o, "constraint_comment.")) {
-      out.push_back(CommentSql("CONSTRAINT " + QuoteIdent(constraint) + " ON DOMAIN " + name, text));
+      out.push_back(
+          CommentSql("CONSTRAINT " + QuoteIdent(constraint) + " ON DOMAIN " + name, text));
     }
   }
   AppendOwnerAclComment(o, NamesOf(o, ctx), out);
@@ -190,7 +191,8 @@ AlterSqlResult AlterType(const Object& d, const Object& o, const std::vector<Att
     }
     for (const auto& [constraint, definition] : want) {
       auto it = have.find(constraint);
-      if (it != have.end() && (it->second == definition || it->second == definition + " NOT VALID")) {
+      if (it != have.end() &&
+          (it->second == definition || it->second == definition + " NOT VALID")) {
         continue;
       }
       Sql add = DomainConstraint(name, constraint, definition);

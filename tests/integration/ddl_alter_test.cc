@@ -65,8 +65,7 @@ std::string CopyBase(const std::string& label) {
   pqxx::connection c(DatabaseConninfo("postgres"));
   pqxx::nontransaction tx(c);
   tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name) + " WITH (FORCE)");
-  tx.exec("CREATE DATABASE " + tx.quote_name(name) + " TEMPLATE " +
-          tx.quote_name(TemplateName()));
+  tx.exec("CREATE DATABASE " + tx.quote_name(name) + " TEMPLATE " + tx.quote_name(TemplateName()));
   return name;
 }
 
@@ -133,13 +132,15 @@ std::vector<AlterCase> Cases() {
       {"extension_comment", "COMMENT ON EXTENSION citext IS 'case-blind text'"},
 
       // schema
-      {"schema_added", "CREATE SCHEMA fid_new AUTHORIZATION fid_other; COMMENT ON SCHEMA fid_new "
-                       "IS 'new'; GRANT USAGE ON SCHEMA fid_new TO fid_reader"},
+      {"schema_added",
+       "CREATE SCHEMA fid_new AUTHORIZATION fid_other; COMMENT ON SCHEMA fid_new "
+       "IS 'new'; GRANT USAGE ON SCHEMA fid_new TO fid_reader"},
       {"schema_dropped", "DROP SCHEMA fid_aux CASCADE"},
       {"schema_owner", "ALTER SCHEMA fid_aux OWNER TO fid_other"},
       {"schema_acl", "GRANT CREATE ON SCHEMA fid TO fid_reader WITH GRANT OPTION"},
-      {"schema_acl_public", "GRANT USAGE ON SCHEMA fid TO PUBLIC; "
-                            "REVOKE USAGE ON SCHEMA fid FROM fid_reader"},
+      {"schema_acl_public",
+       "GRANT USAGE ON SCHEMA fid TO PUBLIC; "
+       "REVOKE USAGE ON SCHEMA fid FROM fid_reader"},
       {"schema_comment", "COMMENT ON SCHEMA fid IS 'it''s changed'"},
 
       // type
@@ -175,8 +176,9 @@ std::vector<AlterCase> Cases() {
        "ALTER TYPE fid.floatrange OWNER TO fid_owner",
        {"type:fid.floatrange"}},
       {"type_owner", "ALTER TYPE fid.mood OWNER TO fid_other"},
-      {"type_acl", "REVOKE USAGE ON TYPE fid.mood FROM PUBLIC; "
-                   "GRANT USAGE ON TYPE fid.mood TO fid_reader"},
+      {"type_acl",
+       "REVOKE USAGE ON TYPE fid.mood FROM PUBLIC; "
+       "GRANT USAGE ON TYPE fid.mood TO fid_reader"},
       {"type_domain_acl", "REVOKE USAGE ON DOMAIN fid.posint FROM PUBLIC"},
       {"type_attribute_comment", "COMMENT ON COLUMN fid.pair.a IS 'the first'"},
       {"type_domain_constraint_comment",
@@ -199,9 +201,10 @@ std::vector<AlterCase> Cases() {
       {"sequence_comment", "COMMENT ON SEQUENCE fid.free_seq IS 'other numbers'"},
 
       // table
-      {"table_added", "CREATE TABLE fid.newt (id int PRIMARY KEY, v text NOT NULL DEFAULT 'x');"
-                      "GRANT SELECT (v) ON fid.newt TO fid_reader;"
-                      "COMMENT ON COLUMN fid.newt.v IS 'vee'"},
+      {"table_added",
+       "CREATE TABLE fid.newt (id int PRIMARY KEY, v text NOT NULL DEFAULT 'x');"
+       "GRANT SELECT (v) ON fid.newt TO fid_reader;"
+       "COMMENT ON COLUMN fid.newt.v IS 'vee'"},
       {"table_dropped", "DROP TABLE fid.nopk"},
       {"table_owner", "ALTER TABLE fid.nopk OWNER TO fid_other"},
       {"table_owner_rewrites_grants", "ALTER TABLE fid.parent OWNER TO fid_other"},
@@ -220,8 +223,9 @@ std::vector<AlterCase> Cases() {
       {"table_inherits", "ALTER TABLE fid.derived_t NO INHERIT fid.base_t"},
 
       // partitions
-      {"partition_added", "CREATE TABLE fid.events_2026 PARTITION OF fid.events "
-                          "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"},
+      {"partition_added",
+       "CREATE TABLE fid.events_2026 PARTITION OF fid.events "
+       "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"},
       {"partition_default_added", "CREATE TABLE fid.events_other PARTITION OF fid.events DEFAULT"},
       {"partition_bound",
        "ALTER TABLE fid.events DETACH PARTITION fid.events_2025;"
@@ -230,17 +234,22 @@ std::vector<AlterCase> Cases() {
       {"partition_own_default", "ALTER TABLE fid.events_2024 ALTER COLUMN payload SET DEFAULT 'p'"},
 
       // column
-      {"column_added", "ALTER TABLE fid.parent ADD COLUMN extra text COLLATE \"C\" DEFAULT 'e';"
-                       "COMMENT ON COLUMN fid.parent.extra IS 'more'"},
+      {"column_added",
+       "ALTER TABLE fid.parent ADD COLUMN extra text COLLATE \"C\" DEFAULT 'e';"
+       "COMMENT ON COLUMN fid.parent.extra IS 'more'"},
       {"column_added_identity",
        "ALTER TABLE fid.nopk ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY (START WITH 9)"},
       {"column_added_generated",
        "ALTER TABLE fid.nopk ADD COLUMN twice integer GENERATED ALWAYS AS (id * 2) STORED"},
       {"column_dropped", "ALTER TABLE fid.parent DROP COLUMN created"},
+      {"column_added_to_partitioned_table",
+       "ALTER TABLE fid.events ADD COLUMN extra text NOT NULL DEFAULT 'x'"},
+      {"column_added_to_inheritance_parent", "ALTER TABLE fid.base_t ADD COLUMN extra2 integer"},
       {"column_type", "ALTER TABLE fid.parent ALTER COLUMN label TYPE varchar(40)"},
       {"column_type_with_default", "ALTER TABLE fid.parent ALTER COLUMN note TYPE varchar(10)"},
-      {"column_type_needs_using", "ALTER TABLE fid.parent ALTER COLUMN label TYPE integer "
-                                  "USING length(label)"},
+      {"column_type_needs_using",
+       "ALTER TABLE fid.parent ALTER COLUMN label TYPE integer "
+       "USING length(label)"},
       {"column_default_set", "ALTER TABLE fid.parent ALTER COLUMN label SET DEFAULT 'none'"},
       {"column_default_dropped", "ALTER TABLE fid.parent ALTER COLUMN note DROP DEFAULT"},
       {"column_not_null", "ALTER TABLE fid.parent ALTER COLUMN label SET NOT NULL"},
@@ -252,19 +261,18 @@ std::vector<AlterCase> Cases() {
        "ALTER TABLE fid.child ALTER COLUMN id SET INCREMENT BY 10 SET MAXVALUE 100000 SET CYCLE"},
       {"column_identity_dropped", "ALTER TABLE fid.child ALTER COLUMN id DROP IDENTITY"},
       // A generation expression cannot be added in place: the column would move to the end.
-      {"column_generated_dropped", "ALTER TABLE fid.parent ALTER COLUMN total DROP EXPRESSION",
+      {"column_generated_dropped",
+       "ALTER TABLE fid.parent ALTER COLUMN total DROP EXPRESSION",
        {},
        false},
-      {"column_collation",
-       "ALTER TABLE fid.parent ALTER COLUMN label TYPE text COLLATE \"POSIX\""},
+      {"column_collation", "ALTER TABLE fid.parent ALTER COLUMN label TYPE text COLLATE \"POSIX\""},
       {"column_comment", "COMMENT ON COLUMN fid.parent.label IS 'a label'"},
       {"column_acl_granted", "GRANT SELECT (code), REFERENCES (code) ON fid.parent TO fid_reader"},
       {"column_acl_revoked", "REVOKE UPDATE (note) ON fid.parent FROM fid_reader"},
 
       // constraint
       {"constraint_primary_key_added", "ALTER TABLE fid.nopk ADD PRIMARY KEY (id)"},
-      {"constraint_primary_key_dropped",
-       "ALTER TABLE fid.child DROP CONSTRAINT child_pkey"},
+      {"constraint_primary_key_dropped", "ALTER TABLE fid.child DROP CONSTRAINT child_pkey"},
       {"constraint_unique_added",
        "ALTER TABLE fid.parent ADD CONSTRAINT parent_label_key UNIQUE (label) INCLUDE (score)"},
       {"constraint_unique_definition",
@@ -293,16 +301,14 @@ std::vector<AlterCase> Cases() {
        " ADD CONSTRAINT parent_qty_check CHECK (qty >= 1);"
        "COMMENT ON CONSTRAINT parent_qty_check ON fid.parent IS 'no negatives'",
        {"constraint:fid.parent.parent_qty_check"}},
-      {"constraint_validated", "ALTER TABLE fid.parent VALIDATE CONSTRAINT parent_score_check",
-       {}},
+      {"constraint_validated", "ALTER TABLE fid.parent VALIDATE CONSTRAINT parent_score_check", {}},
       {"constraint_exclusion_definition",
        "ALTER TABLE fid.child DROP CONSTRAINT child_no_overlap,"
        " ADD CONSTRAINT child_no_overlap EXCLUDE USING gist (during WITH &&) WHERE (id > 0)",
        {"constraint:fid.child.child_no_overlap"}},
       {"constraint_on_one_partition",
        "ALTER TABLE fid.events_2024 ADD CONSTRAINT events_2024_id_check CHECK (id > 0)"},
-      {"constraint_comment",
-       "COMMENT ON CONSTRAINT parent_code_key ON fid.parent IS 'unique'"},
+      {"constraint_comment", "COMMENT ON CONSTRAINT parent_code_key ON fid.parent IS 'unique'"},
 
       // index
       {"index_added", "CREATE INDEX parent_label_idx ON fid.parent (label DESC NULLS LAST)"},
@@ -315,9 +321,11 @@ std::vector<AlterCase> Cases() {
        "DROP INDEX fid.parent_lower_code_idx;"
        "CREATE INDEX parent_lower_code_idx ON fid.parent USING hash (lower(code))",
        {"index:fid.parent.parent_lower_code_idx"}},
-      {"index_storage_parameter", "ALTER INDEX fid.child_parent_idx SET (fillfactor = 50)",
+      {"index_storage_parameter",
+       "ALTER INDEX fid.child_parent_idx SET (fillfactor = 50)",
        {"index:fid.child.child_parent_idx"}},
-      {"index_on_partitioned_table_added", "CREATE INDEX events_payload_idx ON fid.events (payload)"},
+      {"index_on_partitioned_table_added",
+       "CREATE INDEX events_payload_idx ON fid.events (payload)"},
       {"index_clustered", "ALTER TABLE fid.parent CLUSTER ON parent_lower_code_idx"},
       {"index_comment", "COMMENT ON INDEX fid.child_parent_idx IS 'changed'"},
 
@@ -335,9 +343,10 @@ std::vector<AlterCase> Cases() {
       {"trigger_comment", "COMMENT ON TRIGGER parent_touch ON fid.parent IS 'changed'"},
 
       // view
-      {"view_added", "CREATE VIEW fid.child_v WITH (security_barrier) AS SELECT id FROM fid.child;"
-                     "GRANT SELECT ON fid.child_v TO fid_reader;"
-                     "COMMENT ON COLUMN fid.child_v.id IS 'the id'"},
+      {"view_added",
+       "CREATE VIEW fid.child_v WITH (security_barrier) AS SELECT id FROM fid.child;"
+       "GRANT SELECT ON fid.child_v TO fid_reader;"
+       "COMMENT ON COLUMN fid.child_v.id IS 'the id'"},
       {"view_dropped", "DROP VIEW fid.parent_v"},
       {"view_definition",
        "CREATE OR REPLACE VIEW fid.parent_v AS SELECT id, code FROM fid.parent WHERE qty > 5"},
@@ -400,8 +409,9 @@ std::vector<AlterCase> Cases() {
        "IMMUTABLE AS 'SELECT a + b'; ALTER FUNCTION fid.add(numeric, numeric) OWNER TO fid_owner",
        {"function:fid.add(numeric, numeric)"}},
       {"function_owner", "ALTER FUNCTION fid.shout(text) OWNER TO fid_other"},
-      {"function_acl", "REVOKE EXECUTE ON FUNCTION fid.shout(text) FROM PUBLIC;"
-                       "GRANT EXECUTE ON FUNCTION fid.shout(text) TO fid_reader"},
+      {"function_acl",
+       "REVOKE EXECUTE ON FUNCTION fid.shout(text) FROM PUBLIC;"
+       "GRANT EXECUTE ON FUNCTION fid.shout(text) TO fid_reader"},
       {"function_comment", "COMMENT ON FUNCTION fid.shout(text) IS 'loudest'"},
       {"procedure_body",
        "CREATE OR REPLACE PROCEDURE fid.bump(n integer) LANGUAGE plpgsql AS "

@@ -120,7 +120,8 @@ TEST(DdlRoundTripTest, FidelitySchema) {
 }
 
 TEST(DdlRoundTripTest, Zabbix) {
-  CommandResult schema = RunCommand({"/usr/bin/zcat", "/usr/share/zabbix-server-pgsql/schema.sql.gz"});
+  CommandResult schema =
+      RunCommand({"/usr/bin/zcat", "/usr/share/zabbix-server-pgsql/schema.sql.gz"});
   ASSERT_EQ(schema.exit_code, 0) << schema.err;
   ExpectRoundTrip(CreateDatabase("ddl_zabbix", schema.out));
 }

@@ -96,10 +96,14 @@ inline bool IsRelationKind(ObjectKind kind) {
 // CREATE's phase of an object: a rough dependency order.
 inline int CreatePhase(const Object& o) {
   switch (o.kind()) {
-    case ObjectKind::kSchema: return 0;
-    case ObjectKind::kExtension: return 1;
-    case ObjectKind::kType: return 2;
-    case ObjectKind::kSequence: return 3;
+    case ObjectKind::kSchema:
+      return 0;
+    case ObjectKind::kExtension:
+      return 1;
+    case ObjectKind::kType:
+      return 2;
+    case ObjectKind::kSequence:
+      return 3;
     case ObjectKind::kFunction:
     case ObjectKind::kProcedure: {
       const std::string& body = o.Attr("body");
@@ -107,17 +111,23 @@ inline int CreatePhase(const Object& o) {
                           (body.rfind("BEGIN ATOMIC", 0) == 0 || body.rfind("RETURN ", 0) == 0);
       return sql_standard ? 10 : 4;
     }
-    case ObjectKind::kAggregate: return 5;
-    case ObjectKind::kTable: return 6;
+    case ObjectKind::kAggregate:
+      return 5;
+    case ObjectKind::kTable:
+      return 6;
     case ObjectKind::kConstraint: {
       const std::string& type = o.Attr("type");
       return type == "p" || type == "u" ? 7 : type == "f" ? 9 : 8;
     }
-    case ObjectKind::kIndex: return 11;
+    case ObjectKind::kIndex:
+      return 11;
     case ObjectKind::kView:
-    case ObjectKind::kMaterializedView: return 10;
-    case ObjectKind::kTrigger: return 12;
-    default: return 13;
+    case ObjectKind::kMaterializedView:
+      return 10;
+    case ObjectKind::kTrigger:
+      return 12;
+    default:
+      return 13;
   }
 }
 

@@ -1,9 +1,9 @@
+#include "reconciler/plan/ddl_acl.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "reconciler/plan/ddl_acl.h"
 
 namespace pgtwin::ddl {
 namespace {
@@ -47,8 +47,8 @@ TEST(DdlAclTest, GrantsOnANewTable) {
 TEST(DdlAclTest, OnlyChangedGranteesAreRevokedAndGrantedAgain) {
   AclTarget table{"TABLE s.\"T\"", 'r', "own", "", ""};
   std::vector<std::string> revoked;
-  auto sql = AclSql(table, "own=arwdDxt/own, a=r/own, b=rw/own", "own=arwdDxt/own, a=r/own, b=r/own",
-                    &revoked);
+  auto sql = AclSql(table, "own=arwdDxt/own, a=r/own, b=rw/own",
+                    "own=arwdDxt/own, a=r/own, b=r/own", &revoked);
   ASSERT_TRUE(sql);
   EXPECT_EQ(*sql, (Sql{"REVOKE ALL ON TABLE s.\"T\" FROM b",
                        "GRANT SELECT, UPDATE ON TABLE s.\"T\" TO b"}));

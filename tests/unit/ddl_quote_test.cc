@@ -1,9 +1,9 @@
+#include "reconciler/plan/ddl_quote.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "reconciler/plan/ddl_quote.h"
 
 namespace pgtwin::ddl {
 namespace {
@@ -12,15 +12,15 @@ TEST(DdlQuoteTest, PlainLowerCaseNamesStayBare) {
   EXPECT_EQ(QuoteIdent("invoices"), "invoices");
   EXPECT_EQ(QuoteIdent("_x1"), "_x1");
   EXPECT_EQ(QuoteIdent("x$"), "\"x$\"");  // quote_ident quotes a dollar sign
-  EXPECT_EQ(QuoteIdent("name"), "name");    // unreserved keyword
+  EXPECT_EQ(QuoteIdent("name"), "name");  // unreserved keyword
   EXPECT_EQ(QuoteIdent("action"), "action");
 }
 
 TEST(DdlQuoteTest, KeywordsThatQuoteIdentQuotesAreQuoted) {
-  EXPECT_EQ(QuoteIdent("user"), "\"user\"");      // reserved
+  EXPECT_EQ(QuoteIdent("user"), "\"user\"");  // reserved
   EXPECT_EQ(QuoteIdent("select"), "\"select\"");
   EXPECT_EQ(QuoteIdent("integer"), "\"integer\"");  // column name keyword
-  EXPECT_EQ(QuoteIdent("left"), "\"left\"");      // type/function name keyword
+  EXPECT_EQ(QuoteIdent("left"), "\"left\"");        // type/function name keyword
   EXPECT_EQ(QuoteIdent("xmltable"), "\"xmltable\"");
   EXPECT_EQ(QuoteIdent("all"), "\"all\"");
 }

@@ -24,9 +24,9 @@ std::vector<AttributeChange> Changes(const Object& desired, const Object& observ
   std::vector<AttributeChange> out;
   for (const Attribute& a : desired.attrs()) {
     if (observed.Attr(a.name) != a.value) {
-      out.push_back({a.name, a.value, observed.HasAttr(a.name)
-                                          ? std::optional<std::string>(observed.Attr(a.name))
-                                          : std::nullopt});
+      out.push_back({a.name, a.value,
+                     observed.HasAttr(a.name) ? std::optional<std::string>(observed.Attr(a.name))
+                                              : std::nullopt});
     }
   }
   for (const Attribute& a : observed.attrs()) {
@@ -58,11 +58,17 @@ TEST(DdlSqlTest, SequenceBoundsSpellOutTheModelsStart) {
 TEST(DdlSqlTest, TablesSpellColumnsInPositionOrder) {
   Object table = Make(ObjectKind::kTable, "t", {{"owner", "o"}, {"options", "fillfactor=70"}});
   table.AddChild(Make(ObjectKind::kColumn, "b",
-                      {{"position", "2"}, {"type", "text"}, {"collation", "\"C\""},
-                       {"default", "'x'::text"}, {"not_null", "true"}}));
+                      {{"position", "2"},
+                       {"type", "text"},
+                       {"collation", "\"C\""},
+                       {"default", "'x'::text"},
+                       {"not_null", "true"}}));
   table.AddChild(Make(ObjectKind::kColumn, "user",
-                      {{"position", "1"}, {"type", "bigint"}, {"identity", "always"},
-                       {"identity_options", "START WITH 10"}, {"not_null", "true"},
+                      {{"position", "1"},
+                       {"type", "bigint"},
+                       {"identity", "always"},
+                       {"identity_options", "START WITH 10"},
+                       {"not_null", "true"},
                        {"comment", "it's"}}));
   table.AddChild(Make(ObjectKind::kColumn, "g",
                       {{"position", "3"}, {"type", "integer"}, {"generated", "(2 * 3)"}}));
@@ -80,18 +86,18 @@ TEST(DdlSqlTest, ChildTablesLeaveOutWhatTheyInherit) {
   Object database(ObjectKind::kDatabase, "db");
   Object& schema = database.AddChild(ObjectKind::kSchema, "s");
   Object& parent = schema.AddChild(ObjectKind::kTable, "p");
-  parent.AddChild(Make(ObjectKind::kColumn, "id", {{"position", "1"}, {"type", "integer"},
-                                                   {"not_null", "true"}}));
-  parent.AddChild(Make(ObjectKind::kColumn, "g", {{"position", "2"}, {"type", "integer"},
-                                                  {"generated", "(id * 2)"}}));
-  parent.AddChild(Make(ObjectKind::kColumn, "n", {{"position", "3"}, {"type", "text"},
-                                                  {"default", "'p'::text"}}));
+  parent.AddChild(Make(ObjectKind::kColumn, "id",
+                       {{"position", "1"}, {"type", "integer"}, {"not_null", "true"}}));
+  parent.AddChild(Make(ObjectKind::kColumn, "g",
+                       {{"position", "2"}, {"type", "integer"}, {"generated", "(id * 2)"}}));
+  parent.AddChild(Make(ObjectKind::kColumn, "n",
+                       {{"position", "3"}, {"type", "text"}, {"default", "'p'::text"}}));
   Object child = Make(ObjectKind::kTable, "c", {{"inherits", "s.p"}});
   for (const Object& column : parent.children()) child.AddChild(column);
   child.FindChild(ObjectKind::kColumn, "n")->SetAttr("default", "'c'::text");
   child.AddChild(Make(ObjectKind::kColumn, "own", {{"position", "4"}, {"type", "date"}}));
-  Object partition = Make(ObjectKind::kTable, "c1",
-                          {{"partition_of", "s.p"}, {"partition_bound", "DEFAULT"}});
+  Object partition =
+      Make(ObjectKind::kTable, "c1", {{"partition_of", "s.p"}, {"partition_bound", "DEFAULT"}});
   for (const Object& column : parent.children()) partition.AddChild(column);
   partition.FindChild(ObjectKind::kColumn, "n")->SetAttr("default", "'c1'::text");
   DdlContext ctx{"s", "", ObjectKind::kTable, &database};
@@ -108,8 +114,8 @@ TEST(DdlSqlTest, ChildTablesLeaveOutWhatTheyInherit) {
 }
 
 TEST(DdlSqlTest, ColumnTypeChanges) {
-  Object before = Make(ObjectKind::kColumn, "v", {{"type", "character varying(10)"},
-                                                  {"default", "'a'::character varying"}});
+  Object before = Make(ObjectKind::kColumn, "v",
+                       {{"type", "character varying(10)"}, {"default", "'a'::character varying"}});
   Object wider = before;
   wider.SetAttr("type", "character varying(20)");
   AlterSqlResult widen = Alter(wider, before, kOnTable);
@@ -134,7 +140,9 @@ TEST(DdlSqlTest, ColumnTypeChanges) {
 TEST(DdlSqlTest, IdentityColumns) {
   Object plain = Make(ObjectKind::kColumn, "id", {{"type", "bigint"}});
   Object identity = Make(ObjectKind::kColumn, "id",
-                         {{"type", "bigint"}, {"not_null", "true"}, {"identity", "by default"},
+                         {{"type", "bigint"},
+                          {"not_null", "true"},
+                          {"identity", "by default"},
                           {"identity_options", "INCREMENT BY -1 MAXVALUE 9"}});
   EXPECT_EQ(Alter(identity, plain, kOnTable).sql,
             (Sql{"ALTER TABLE s.t ALTER COLUMN id SET NOT NULL",
@@ -152,33 +160,34 @@ TEST(DdlSqlTest, IdentityColumns) {
 
 TEST(DdlSqlTest, ConstraintsValidateAndDeferInPlaceOtherwiseReplace) {
   Object fk = Make(ObjectKind::kConstraint, "fk",
-                   {{"type", "f"}, {"definition", "FOREIGN KEY (a) REFERENCES s.p(id) NOT VALID"},
+                   {{"type", "f"},
+                    {"definition", "FOREIGN KEY (a) REFERENCES s.p(id) NOT VALID"},
                     {"not_valid", "true"}});
   Object valid = Make(ObjectKind::kConstraint, "fk",
                       {{"type", "f"}, {"definition", "FOREIGN KEY (a) REFERENCES s.p(id)"}});
-  EXPECT_EQ(Alter(valid, fk, kOnTable).sql,
-            (Sql{"ALTER TABLE s.t VALIDATE CONSTRAINT fk"}));
+  EXPECT_EQ(Alter(valid, fk, kOnTable).sql, (Sql{"ALTER TABLE s.t VALIDATE CONSTRAINT fk"}));
   EXPECT_TRUE(Alter(fk, valid, kOnTable).replace);
-  Object deferred = Make(ObjectKind::kConstraint, "fk",
-                         {{"type", "f"},
-                          {"definition",
-                           "FOREIGN KEY (a) REFERENCES s.p(id) DEFERRABLE INITIALLY DEFERRED"},
-                          {"deferrable", "true"}, {"deferred", "true"}});
+  Object deferred =
+      Make(ObjectKind::kConstraint, "fk",
+           {{"type", "f"},
+            {"definition", "FOREIGN KEY (a) REFERENCES s.p(id) DEFERRABLE INITIALLY DEFERRED"},
+            {"deferrable", "true"},
+            {"deferred", "true"}});
   EXPECT_EQ(Alter(deferred, valid, kOnTable).sql,
             (Sql{"ALTER TABLE s.t ALTER CONSTRAINT fk DEFERRABLE INITIALLY DEFERRED"}));
   Object unique = Make(ObjectKind::kConstraint, "u", {{"type", "u"}, {"definition", "UNIQUE (a)"}});
-  Object unique_deferrable = Make(ObjectKind::kConstraint, "u",
-                                  {{"type", "u"}, {"definition", "UNIQUE (a) DEFERRABLE"},
-                                   {"deferrable", "true"}});
+  Object unique_deferrable =
+      Make(ObjectKind::kConstraint, "u",
+           {{"type", "u"}, {"definition", "UNIQUE (a) DEFERRABLE"}, {"deferrable", "true"}});
   EXPECT_TRUE(Alter(unique_deferrable, unique, kOnTable).replace);
   EXPECT_EQ(CreateSql(unique, kOnTable), (Sql{"ALTER TABLE s.t ADD CONSTRAINT u UNIQUE (a)"}));
   EXPECT_EQ(DropSql(unique, kOnTable), (Sql{"ALTER TABLE s.t DROP CONSTRAINT u"}));
 }
 
 TEST(DdlSqlTest, IndexesAndTriggers) {
-  Object index = Make(ObjectKind::kIndex, "i",
-                      {{"definition", "CREATE INDEX i ON ONLY s.t USING btree (a)"},
-                       {"clustered", "true"}});
+  Object index =
+      Make(ObjectKind::kIndex, "i",
+           {{"definition", "CREATE INDEX i ON ONLY s.t USING btree (a)"}, {"clustered", "true"}});
   EXPECT_EQ(CreateSql(index, kOnTable),
             (Sql{"CREATE INDEX i ON s.t USING btree (a)", "ALTER TABLE s.t CLUSTER ON i"}));
   Object other = index;
@@ -187,8 +196,9 @@ TEST(DdlSqlTest, IndexesAndTriggers) {
   EXPECT_EQ(DropSql(index, kOnTable), (Sql{"DROP INDEX s.i"}));
 
   Object trigger = Make(ObjectKind::kTrigger, "tr",
-                        {{"definition", "CREATE TRIGGER tr BEFORE INSERT ON s.t FOR EACH ROW "
-                                        "EXECUTE FUNCTION s.f()"},
+                        {{"definition",
+                          "CREATE TRIGGER tr BEFORE INSERT ON s.t FOR EACH ROW "
+                          "EXECUTE FUNCTION s.f()"},
                          {"enabled", "D"}});
   Object changed = trigger;
   changed.SetAttr("definition",
@@ -207,10 +217,9 @@ TEST(DdlSqlTest, EnumLabels) {
   Object mood = Make(ObjectKind::kType, "mood", {{"type_kind", "enum"}, {"labels", "'a', 'c'"}});
   Object more = mood;
   more.SetAttr("labels", "'0', 'a', 'b', 'c', 'd'");
-  EXPECT_EQ(Alter(more, mood, kInSchema).sql,
-            (Sql{"ALTER TYPE s.mood ADD VALUE '0' BEFORE 'a'",
-                 "ALTER TYPE s.mood ADD VALUE 'b' AFTER 'a'",
-                 "ALTER TYPE s.mood ADD VALUE 'd' AFTER 'c'"}));
+  EXPECT_EQ(Alter(more, mood, kInSchema).sql, (Sql{"ALTER TYPE s.mood ADD VALUE '0' BEFORE 'a'",
+                                                   "ALTER TYPE s.mood ADD VALUE 'b' AFTER 'a'",
+                                                   "ALTER TYPE s.mood ADD VALUE 'd' AFTER 'c'"}));
   Object renamed = mood;
   renamed.SetAttr("labels", "'a', 'it''s'");
   EXPECT_EQ(Alter(renamed, mood, kInSchema).sql,
@@ -222,8 +231,11 @@ TEST(DdlSqlTest, EnumLabels) {
 
 TEST(DdlSqlTest, Routines) {
   Object f = Make(ObjectKind::kFunction, "f(integer)",
-                  {{"language", "plpgsql"}, {"arguments", "x integer"}, {"returns", "integer"},
-                   {"body", "BEGIN RETURN x; END"}, {"config.search_path", "\"$user\", public"},
+                  {{"language", "plpgsql"},
+                   {"arguments", "x integer"},
+                   {"returns", "integer"},
+                   {"body", "BEGIN RETURN x; END"},
+                   {"config.search_path", "\"$user\", public"},
                    {"owner", "o"}});
   EXPECT_EQ(CreateSql(f, kInSchema),
             (Sql{"CREATE FUNCTION s.f(x integer) RETURNS integer\n  LANGUAGE plpgsql\n"
@@ -247,15 +259,21 @@ TEST(DdlSqlTest, Routines) {
   EXPECT_EQ(CreateSql(sql_body, kInSchema),
             (Sql{"CREATE FUNCTION s.g() RETURNS integer\n  LANGUAGE sql\nRETURN 1"}));
   Object c = Make(ObjectKind::kFunction, "h(cstring)",
-                  {{"language", "c"}, {"returns", "integer"}, {"arguments", "cstring"},
-                   {"body", "$libdir/x, x_in"}, {"strict", "true"}});
+                  {{"language", "c"},
+                   {"returns", "integer"},
+                   {"arguments", "cstring"},
+                   {"body", "$libdir/x, x_in"},
+                   {"strict", "true"}});
   EXPECT_EQ(CreateSql(c, kInSchema),
             (Sql{"CREATE FUNCTION s.h(cstring) RETURNS integer\n  LANGUAGE c\n  STRICT\n"
                  "AS '$libdir/x', 'x_in'"}));
 
   Object count = Make(ObjectKind::kAggregate, "cnt()",
-                      {{"sfunc", "int8inc"}, {"stype", "bigint"}, {"initcond", "0"},
-                       {"sortop", "pg_catalog.>(bigint,bigint)"}, {"comment", "c"}});
+                      {{"sfunc", "int8inc"},
+                       {"stype", "bigint"},
+                       {"initcond", "0"},
+                       {"sortop", "pg_catalog.>(bigint,bigint)"},
+                       {"comment", "c"}});
   EXPECT_EQ(CreateSql(count, kInSchema),
             (Sql{"CREATE AGGREGATE s.cnt(*) (\n  SFUNC = int8inc,\n  STYPE = bigint,\n"
                  "  INITCOND = '0',\n  SORTOP = OPERATOR(pg_catalog.>)\n)",
