@@ -25,10 +25,16 @@ struct DdlContext {
 // SQL that creates one object, as `CREATE` (or `ALTER TABLE ... ADD`) plus its owner, ACL
 // (GRANT/REVOKE from the default) and comments, in the order to run. Children with their own
 // kind (a table's columns excepted: they are part of CREATE TABLE) are not included: the
-// planner creates each constraint, index and trigger as its own action.
+// planner creates each constraint, index and trigger as its own action. Attributes naming
+// objects created later are included (a sequence's OWNED BY, a table's REPLICA IDENTITY USING
+// INDEX): a caller that creates those later leaves them out and sets them with AlterSql.
+// A materialized view is created WITH DATA (usable at once). Empty for the cluster, roles and
+// databases (cluster_sql.h), and for a partition's column (its parent's ADD COLUMN makes it)
+// unless the partition has its own default or NOT NULL.
 std::vector<std::string> CreateSql(const Object& object, const DdlContext& context);
 
-// SQL that drops one object (`DROP ...` without CASCADE, `ALTER TABLE ... DROP ...`).
+// SQL that drops one object (`DROP ...` without CASCADE, `ALTER TABLE ... DROP ...`). Empty
+// for a partition's column (dropped with its parent's).
 std::vector<std::string> DropSql(const Object& object, const DdlContext& context);
 
 // How to turn the observed object into the desired one.
@@ -39,6 +45,13 @@ struct AlterSqlResult {
 };
 
 // SQL that changes `observed` into `desired` for the attributes in `changes` (from DiffTrees).
+// Replace only: a table's partition_by; a column becoming generated or changing its generation
+// expression; a type's kind, base type, subtype or collation, enum labels removed or
+// reordered, composite attributes reordered; a changed index; a constraint whose definition
+// changes beyond validation (and, for foreign keys, deferrability); a constraint trigger; a
+// materialized view's query, a view's when it drops, renames or reorders output columns; a
+// routine's arguments or result (an aggregate's stype or finalfunc). A column's `position`
+// has no in-place form and yields no SQL.
 AlterSqlResult AlterSql(const Object& desired, const Object& observed,
                         const std::vector<AttributeChange>& changes, const DdlContext& context);
 
