@@ -93,7 +93,7 @@ TEST_F(SpecLoaderTest, SandboxSpecLoads) {
   EXPECT_THAT(spec.roles.skip, ElementsAre("^pg_", "^postgres$"));
   EXPECT_THAT(spec.ignore, ElementsAre("trigger:^_londiste_", "schema:^pgq_ext$"));
   EXPECT_FALSE(spec.policy.prune);
-  EXPECT_THAT(spec.policy.protect, ElementsAre("^audit\\."));
+  EXPECT_THAT(spec.policy.protect, ElementsAre("^scratch\\."));
 }
 
 TEST_F(SpecLoaderTest, DefaultsAndRelativeSnapshotPath) {
