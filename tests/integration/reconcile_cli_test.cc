@@ -3,19 +3,25 @@
 // its roles, and lets reconcile build them again on the same server from the snapshot (names are
 // kept, so source and Test cannot live side by side on one server).
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "providers/postgres/target_lock.h"
@@ -321,6 +327,73 @@ TEST_F(ReconcileCliTest, NeverAppliesToAProtectedSite) {
   nlohmann::json applied = ReconcileJson(spec, {}, 1);
   EXPECT_EQ(applied["result"]["done"], 0);
   EXPECT_FALSE(DatabaseExists(database_));
+}
+
+// Starts `pgtwin ARGS...` with its output discarded and returns its pid.
+pid_t StartPgtwin(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{testing::PgtwinBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(devnull, 0);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    std::vector<char*> raw;
+    for (std::string& arg : argv) raw.push_back(arg.data());
+    raw.push_back(nullptr);
+    execv(raw[0], raw.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Polls `condition` until it holds, then kills `pid` (SIGKILL); returns early when the process
+// ends by itself first.
+void KillWhen(pid_t pid, const std::function<bool()>& condition) {
+  int status = 0;
+  for (int i = 0; i < 30000; ++i) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return;
+    if (condition()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+}
+
+// Relations (tables, sequences, indexes, views) in schema app of `database`; 0 when it does not
+// exist yet.
+int AppRelations(const std::string& database) {
+  try {
+    pqxx::connection conn(testing::DatabaseConninfo(database));
+    pqxx::nontransaction work(conn);
+    return work
+        .exec(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'app'")[0][0]
+        .as<int>();
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+TEST_F(ReconcileCliTest, ConvergesAfterBeingKilledDuringApply) {
+  MakeProd(kShopSql);
+  std::string spec = WriteSpec();
+  // Killed once the database exists, then when a few more relations do: each run starts from
+  // what the previous one left (a run may also finish before it is killed).
+  KillWhen(StartPgtwin({"reconcile", spec}), [this] { return DatabaseExists(database_); });
+  for (int relations : {1, 3, 5}) {
+    KillWhen(StartPgtwin({"reconcile", spec}),
+             [this, relations] { return AppRelations(database_) >= relations; });
+  }
+  CommandResult apply = RunPgtwin({"reconcile", spec});
+  EXPECT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_EQ(ReconcileJson(spec, {"--dry-run"}, 0)["actions"].size(), 0u);
+  CommandResult diff =
+      RunPgtwin({"diff", "--source", dir_ + "/prod/databases/" + database_ + ".json", "--target",
+                 testing::DatabaseConninfo(database_)});
+  EXPECT_EQ(diff.exit_code, 0) << diff.out << diff.err;
 }
 
 // A free TCP port on 127.0.0.1 (free when asked; good enough for a test).
