@@ -54,11 +54,13 @@ void DatabaseReader::AddExtensionMembers(const pqxx::result& rows) {
 
 void DatabaseReader::AddExtensions(const pqxx::result& rows, Object& database) {
   const auto oid = rows.column_number("oid"), name = rows.column_number("extname"),
-             version = rows.column_number("extversion"), schema = rows.column_number("nspname");
+             version = rows.column_number("extversion"), schema = rows.column_number("nspname"),
+             required = rows.column_number("requires");
   for (const pqxx::row& row : rows) {
     Object& extension = database.AddChild(ObjectKind::kExtension, Text(row[name]));
     extension.SetAttr("version", Text(row[version]));
     extension.SetAttr("schema", Text(row[schema]));
+    extension.SetAttr("requires", Text(row[required]));
     extension.SetAttr("comment", TakeComment(kPgExtension, Oid(row[oid])));
   }
 }

@@ -1,5 +1,6 @@
 #include <optional>
 
+#include "reconciler/plan/ddl_quote.h"
 #include "reconciler/plan/plan_reason.h"
 #include "reconciler/plan/references.h"
 #include "reconciler/plan/site_planner.h"
@@ -277,7 +278,11 @@ void SitePlanner::SetReferences(const Object& object, const Place& place, bool p
   draft.needs.push_back(RefName('d', "", db));
   if (kind == ObjectKind::kExtension) {
     made.push_back(RefName('x', db, ""));
+    made.push_back(RefName('x', db, object.name()));
     if (object.HasAttr("schema")) draft.needs.push_back(RefName('s', db, object.Attr("schema")));
+    for (const std::string& required : ddl::SplitTopLevel(object.Attr("requires"))) {
+      draft.needs.push_back(RefName('x', db, required));
+    }
   } else if (kind == ObjectKind::kSchema) {
     made.push_back(RefName('s', db, object.name()));
   } else {
