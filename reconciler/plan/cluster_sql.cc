@@ -20,9 +20,8 @@ struct RoleFlag {
   std::string_view word;
 };
 constexpr RoleFlag kRoleFlags[] = {
-    {"superuser", "SUPERUSER"},     {"createdb", "CREATEDB"},
-    {"createrole", "CREATEROLE"},   {"inherit", "INHERIT"},
-    {"login", "LOGIN"},             {"replication", "REPLICATION"},
+    {"superuser", "SUPERUSER"}, {"createdb", "CREATEDB"}, {"createrole", "CREATEROLE"},
+    {"inherit", "INHERIT"},     {"login", "LOGIN"},       {"replication", "REPLICATION"},
     {"bypassrls", "BYPASSRLS"},
 };
 
@@ -44,8 +43,7 @@ std::string SetGuc(std::string_view prefix, std::string_view guc,
 // `observed_owner` is the owner the observed ACL was read with; ownership has already passed
 // to `owner`.
 std::vector<std::string> DatabaseAcl(const std::string& name, const std::string& owner,
-                                     const std::string& desired,
-                                     const std::string& observed_owner,
+                                     const std::string& desired, const std::string& observed_owner,
                                      const std::string& observed) {
   ddl::AclTarget target{"DATABASE " + QuoteIdent(name), 'd', owner, observed_owner, ""};
   return ddl::AclSql(target, desired, observed).value_or(std::vector<std::string>{});
@@ -56,13 +54,12 @@ void DatabaseSetting(const std::string& database, std::string_view attr,
                      const std::optional<std::string>& value, const std::set<std::string>& roles,
                      std::vector<std::string>& sql) {
   if (StartsWith(attr, kConfigPrefix)) {
-    sql.push_back(SetGuc("ALTER DATABASE " + QuoteIdent(database),
-                         attr.substr(kConfigPrefix.size()), value));
+    sql.push_back(
+        SetGuc("ALTER DATABASE " + QuoteIdent(database), attr.substr(kConfigPrefix.size()), value));
   } else if (StartsWith(attr, kRoleConfigPrefix)) {
     auto [role, guc] = SplitRoleConfig(attr.substr(kRoleConfigPrefix.size()), roles);
-    sql.push_back(
-        SetGuc("ALTER ROLE " + QuoteIdent(role) + " IN DATABASE " + QuoteIdent(database), guc,
-               value));
+    sql.push_back(SetGuc("ALTER ROLE " + QuoteIdent(role) + " IN DATABASE " + QuoteIdent(database),
+                         guc, value));
   }
 }
 
@@ -84,8 +81,8 @@ std::vector<std::string> CreateRole(const Object& role) {
   std::string alter = "ALTER ROLE " + QuoteIdent(role.name());
   for (const Attribute& attr : role.attrs()) {
     if (StartsWith(attr.name, kConfigPrefix)) {
-      sql.push_back(SetGuc(alter, std::string_view(attr.name).substr(kConfigPrefix.size()),
-                           attr.value));
+      sql.push_back(
+          SetGuc(alter, std::string_view(attr.name).substr(kConfigPrefix.size()), attr.value));
     }
   }
   if (role.HasAttr("comment")) {
@@ -115,8 +112,7 @@ std::vector<std::string> AlterRole(const Object& desired,
       options += " VALID UNTIL " + QuoteLiteral(change.source.value_or("infinity"));
     } else if (StartsWith(change.name, kConfigPrefix)) {
       settings.push_back(
-          SetGuc(alter, std::string_view(change.name).substr(kConfigPrefix.size()),
-                 change.source));
+          SetGuc(alter, std::string_view(change.name).substr(kConfigPrefix.size()), change.source));
     } else if (change.name == "comment") {
       settings.push_back(Comment("ROLE " + QuoteIdent(desired.name()), change.source));
     }
@@ -227,8 +223,8 @@ DatabaseAlter AlterDatabase(const Object& desired, const Object& observed,
   bool acl_changed = false;
   for (const AttributeChange& change : changes) {
     const std::string& attr = change.name;
-    if (attr == "encoding" || attr == "collate" || attr == "ctype" ||
-        attr == "locale_provider" || attr == "icu_locale") {
+    if (attr == "encoding" || attr == "collate" || attr == "ctype" || attr == "locale_provider" ||
+        attr == "icu_locale") {
       result.replace = true;
     } else if (attr == "owner") {
       // First: the ACL statements below are written for the new owner.

@@ -51,13 +51,12 @@ std::pair<std::string, std::string> SplitRoleConfig(std::string_view rest,
 
 // CREATE DATABASE from template0 with its owner, encoding, locales, connection limit and
 // allow_connections, then its settings, per-role settings, ACL and comment.
-std::vector<std::string> CreateDatabase(const Object& database,
-                                        const std::set<std::string>& roles);
+std::vector<std::string> CreateDatabase(const Object& database, const std::set<std::string>& roles);
 
 // How to turn an observed database into the desired one.
 struct DatabaseAlter {
   std::vector<std::string> sql;  // ALTER DATABASE ..., in order
-  bool replace = false;  // encoding or locale differ: only drop and create again can fix it
+  bool replace = false;          // encoding or locale differ: only drop and create again can fix it
 };
 DatabaseAlter AlterDatabase(const Object& desired, const Object& observed,
                             const std::vector<AttributeChange>& changes,

@@ -1,4 +1,6 @@
+#include "reconciler/diff/tree_diff.h"
 #include "reconciler/plan/cluster_sql.h"
+#include "reconciler/plan/fresh_database.h"
 #include "reconciler/plan/plan_reason.h"
 #include "reconciler/plan/references.h"
 #include "reconciler/plan/site_planner.h"
@@ -17,7 +19,7 @@ void SitePlanner::PlanDatabase(const DiffEntry& entry) {
   std::string protection = policy_.Protection(ObjectKind::kDatabase, name);
   if (entry.change == ChangeKind::kSourceOnly) {
     CreateDatabase(*entry.source, protection);
-    CreateDatabaseObjects(*entry.source, protection);
+    PlanNewDatabaseObjects(*entry.source);
     return;
   }
   if (entry.change == ChangeKind::kTargetOnly) {
@@ -39,8 +41,8 @@ void SitePlanner::PlanDatabase(const DiffEntry& entry) {
   std::string reason = DescribeChanges(entry.attrs);
   if (!alter.replace) {
     if (alter.sql.empty()) return;
-    size_t index = AddDraft(ActionOp::kAlter, ObjectKind::kDatabase, DatabaseKey(name), "",
-                            reason, kDatabaseStage, 0);
+    size_t index = AddDraft(ActionOp::kAlter, ObjectKind::kDatabase, DatabaseKey(name), "", reason,
+                            kDatabaseStage, 0);
     DraftAction& draft = drafts_[index];
     draft.action.sql = std::move(alter.sql);
     RequireDatabaseRoles(desired, draft);
@@ -60,7 +62,7 @@ void SitePlanner::PlanDatabase(const DiffEntry& entry) {
   // When policy blocks the replace, its contents are planned from the diff as usual.
   if (draft.action.blocked_by.empty()) {
     MarkReplaced(entry);
-    CreateDatabaseObjects(desired, protection);
+    PlanNewDatabaseObjects(desired);
   }
 }
 
@@ -77,11 +79,13 @@ size_t SitePlanner::CreateDatabase(const Object& database, const std::string& pr
   return index;
 }
 
-void SitePlanner::CreateDatabaseObjects(const Object& database, const std::string& protection) {
-  Place place;
-  place.database = database.name();
-  place.protection = protection;
-  CreateChildren(database, place);
+void SitePlanner::PlanNewDatabaseObjects(const Object& database) {
+  // A new database is not empty: it holds what template0 gives it.
+  Object fresh = FreshDatabase(database.name());
+  DiffResult diff = DiffTrees(database, fresh, ignore_);
+  for (const DiffEntry& entry : diff.entries) {
+    if (entry.kind != ObjectKind::kDatabase) PlanObject(entry);
+  }
 }
 
 void SitePlanner::RequireDatabaseRoles(const Object& database, DraftAction& draft) const {

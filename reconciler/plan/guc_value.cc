@@ -10,9 +10,9 @@ namespace {
 
 // Settings whose list elements PostgreSQL stores quoted (GUC_LIST_QUOTE).
 bool IsQuotedList(std::string_view guc) {
-  return guc == "search_path" || guc == "temp_tablespaces" ||
-         guc == "session_preload_libraries" || guc == "local_preload_libraries" ||
-         guc == "shared_preload_libraries" || guc == "unix_socket_directories";
+  return guc == "search_path" || guc == "temp_tablespaces" || guc == "session_preload_libraries" ||
+         guc == "local_preload_libraries" || guc == "shared_preload_libraries" ||
+         guc == "unix_socket_directories";
 }
 
 // Splits a list setting into its elements: separated by commas, surrounding blanks trimmed,

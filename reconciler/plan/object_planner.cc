@@ -1,6 +1,7 @@
 #include <optional>
 
 #include "reconciler/plan/ddl_quote.h"
+#include "reconciler/plan/object_places.h"
 #include "reconciler/plan/plan_reason.h"
 #include "reconciler/plan/references.h"
 #include "reconciler/plan/site_planner.h"
@@ -9,86 +10,6 @@ namespace pgtwin {
 namespace {
 
 constexpr std::string_view kIndexIdentity = "index ";
-
-bool IsRelation(ObjectKind kind) {
-  return kind == ObjectKind::kTable || kind == ObjectKind::kView ||
-         kind == ObjectKind::kMaterializedView;
-}
-
-bool IsRoutine(ObjectKind kind) {
-  return kind == ObjectKind::kFunction || kind == ObjectKind::kProcedure ||
-         kind == ObjectKind::kAggregate;
-}
-
-bool IsPartOfRelation(ObjectKind kind) {
-  return kind == ObjectKind::kColumn || kind == ObjectKind::kConstraint ||
-         kind == ObjectKind::kIndex || kind == ObjectKind::kTrigger;
-}
-
-// The name other objects use for it: routines without their argument list.
-std::string BareName(const Object& object) {
-  if (!IsRoutine(object.kind())) return object.name();
-  return object.name().substr(0, object.name().find('('));
-}
-
-std::string QualifiedName(const Object& object, const Place& place) {
-  if (place.schema.empty()) return object.name();
-  std::string name = place.schema + ".";
-  if (IsPartOfRelation(object.kind())) name += place.relation + ".";
-  return name + object.name();
-}
-
-std::string KeyOf(const Object& object, const Place& place) {
-  return std::string(KindName(object.kind())) + ":" + QualifiedName(object, place);
-}
-
-// Where the children of `object` sit.
-Place ChildPlace(const Object& object, const Place& place, const std::string& protection) {
-  Place child;
-  child.database = place.database;
-  child.protection = protection;
-  if (object.kind() == ObjectKind::kSchema) {
-    child.schema = object.name();
-  } else if (IsRelation(object.kind())) {
-    child.schema = place.schema;
-    child.relation = object.name();
-    child.relation_kind = object.kind();
-  }
-  return child;
-}
-
-int PhaseOf(const Object& object) {
-  switch (object.kind()) {
-    case ObjectKind::kExtension:
-      return kExtensionPhase;
-    case ObjectKind::kSchema:
-      return kSchemaPhase;
-    case ObjectKind::kType:
-      return kTypePhase;
-    case ObjectKind::kSequence:
-      return kSequencePhase;
-    case ObjectKind::kFunction:
-    case ObjectKind::kProcedure:
-      return HasSqlStandardBody(object) ? kSqlBodyFunctionPhase : kFunctionPhase;
-    case ObjectKind::kAggregate:
-      return kAggregatePhase;
-    case ObjectKind::kConstraint: {
-      const std::string& type = object.Attr("type");
-      if (type == "p" || type == "u") return kKeyPhase;
-      return type == "f" ? kForeignKeyPhase : kCheckPhase;
-    }
-    case ObjectKind::kIndex:
-      return kIndexPhase;
-    case ObjectKind::kTrigger:
-      return kTriggerPhase;
-    case ObjectKind::kView:
-      return kViewPhase;
-    case ObjectKind::kMaterializedView:
-      return kMaterializedViewPhase;
-    default:
-      return kTablePhase;  // tables and columns
-  }
-}
 
 bool HasIndexIdentity(const Object& table) {
   return table.kind() == ObjectKind::kTable &&
@@ -152,6 +73,11 @@ Place SitePlanner::PlaceOf(const DiffEntry& entry) const {
   return place;
 }
 
+std::string SitePlanner::ProtectionAt(const Place& place, const Object& object) const {
+  if (!place.protection.empty()) return place.protection;
+  return policy_.Protection(object.kind(), QualifiedName(object, place));
+}
+
 void SitePlanner::PlanObject(const DiffEntry& entry) {
   Place place = PlaceOf(entry);
   switch (entry.change) {
@@ -163,8 +89,7 @@ void SitePlanner::PlanObject(const DiffEntry& entry) {
       break;
     case ChangeKind::kTargetOnly:
       ReportUnmanaged(entry);
-      if (policy_.prune() && place.protection.empty() &&
-          policy_.Protection(entry.kind, entry.qualified_name).empty()) {
+      if (policy_.prune() && ProtectionAt(place, *entry.target).empty()) {
         DropObject(*entry.target, place);
       }
       break;
@@ -172,8 +97,7 @@ void SitePlanner::PlanObject(const DiffEntry& entry) {
 }
 
 void SitePlanner::CreateObject(const Object& object, const Place& place) {
-  std::string protection = place.protection;
-  if (protection.empty()) protection = policy_.Protection(object.kind(), QualifiedName(object, place));
+  std::string protection = ProtectionAt(place, object);
   size_t index = AddDraft(ActionOp::kCreate, object.kind(), KeyOf(object, place), place.database,
                           "missing in Test", kObjectStage, PhaseOf(object));
   drafts_[index].action.sql = CreateNow(object, ContextOf(place, false));
@@ -199,8 +123,8 @@ void SitePlanner::AlterObject(const DiffEntry& entry, const Place& place) {
   AlterSqlResult alter = AlterSql(desired, observed, entry.attrs, context);
   if (!alter.replace && alter.sql.empty()) return;
   ActionOp op = alter.replace ? ActionOp::kReplace : ActionOp::kAlter;
-  size_t index = AddDraft(op, entry.kind, entry.Key(), place.database,
-                          DescribeChanges(entry.attrs), kObjectStage, PhaseOf(desired));
+  size_t index = AddDraft(op, entry.kind, entry.Key(), place.database, DescribeChanges(entry.attrs),
+                          kObjectStage, PhaseOf(desired));
   DraftAction& draft = drafts_[index];
   if (alter.replace) {
     draft.action.sql = DropSql(observed, ContextOf(place, true));
@@ -211,10 +135,12 @@ void SitePlanner::AlterObject(const DiffEntry& entry, const Place& place) {
     if (alter.destructive) draft.action.risk = Risk::kDestructive;
   }
   SetReferences(desired, place, alter.replace || AlterProvides(entry.kind), draft);
-  std::string protection = place.protection;
-  if (protection.empty()) protection = policy_.Protection(entry.kind, entry.qualified_name);
+  std::string protection = ProtectionAt(place, desired);
   Block(draft, protection);
   Block(draft, policy_.DataLossBlock(op, entry.kind, alter.destructive));
+  if (auto block = replace_blocks_.find(EntryPathKey(entry)); block != replace_blocks_.end()) {
+    Block(draft, block->second);
+  }
   NoteObservedRoles(observed, index);
   if (!alter.replace || !drafts_[index].action.blocked_by.empty()) return;
   // Dropped and created again: its own constraints, indexes and triggers go with it, so they
@@ -234,8 +160,8 @@ void SitePlanner::AddPostCreateActions(const Object& desired, const Place& place
   AlterSqlResult alter = AlterSql(desired, created, {change}, ContextOf(place, false));
   if (alter.sql.empty()) return;
   int phase = attr == "owned_by" ? kOwnedByPhase : kReplicaIdentityPhase;
-  size_t index = AddDraft(ActionOp::kAlter, desired.kind(), KeyOf(desired, place),
-                          place.database, DescribeChanges({change}), kObjectStage, phase);
+  size_t index = AddDraft(ActionOp::kAlter, desired.kind(), KeyOf(desired, place), place.database,
+                          DescribeChanges({change}), kObjectStage, phase);
   DraftAction& draft = drafts_[index];
   draft.action.sql = std::move(alter.sql);
   draft.after.push_back(main_draft);
@@ -257,9 +183,8 @@ void SitePlanner::DropObject(const Object& object, const Place& place) {
     // DROP SCHEMA without CASCADE needs it empty: its objects are dropped first.
     Place inside = ChildPlace(object, place, "");
     for (const Object& child : object.children()) {
-      std::string qualified = QualifiedName(child, inside);
-      if (ignore_.Matches(child.kind(), child.name(), qualified)) continue;
-      if (!policy_.Protection(child.kind(), qualified).empty()) continue;
+      if (ignore_.Matches(child.kind(), child.name(), QualifiedName(child, inside))) continue;
+      if (!ProtectionAt(inside, child).empty()) continue;
       DropObject(child, inside);
     }
   }

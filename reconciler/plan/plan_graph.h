@@ -15,13 +15,13 @@ namespace pgtwin {
 // needs a name (the object it removes uses it) must run before the drop providing it,
 // so the later drop depends on the earlier one.
 struct DraftAction {
-  Action action;                       // id and depends_on are set by OrderDrafts
-  int stage = 0;                       // coarse order within a site (see SitePlanner)
-  int phase = 0;                       // order within a stage and database
-  std::string order_key;               // tie-break within a phase
-  std::vector<std::string> provides;   // names this action makes (or, for drops, removes)
-  std::vector<std::string> needs;       // names this action uses
-  std::vector<size_t> after;           // drafts (by index) it depends on in any case
+  Action action;                      // id and depends_on are set by OrderDrafts
+  int stage = 0;                      // coarse order within a site (see SitePlanner)
+  int phase = 0;                      // order within a stage and database
+  std::string order_key;              // tie-break within a phase
+  std::vector<std::string> provides;  // names this action makes (or, for drops, removes)
+  std::vector<std::string> needs;     // names this action uses
+  std::vector<size_t> after;          // drafts (by index) it depends on in any case
   bool is_drop = false;
 };
 

@@ -45,8 +45,8 @@ void SitePlanner::PlanRole(const DiffEntry& entry) {
       PlanMemberships(name, change.source.value_or(""), change.target.value_or(""), protection);
     } else if (change.name == "password") {
       // Hashes are compared in PlanPasswords; a password Prod lacks is removed.
-      bool clear = input_.desired_passwords != nullptr && !change.source &&
-                   DesiredHash(name) == nullptr;
+      bool clear =
+          input_.desired_passwords != nullptr && !change.source && DesiredHash(name) == nullptr;
       if (!clear) continue;
       size_t draft = AddDraft(ActionOp::kAlter, ObjectKind::kRole, RoleKey(name), "",
                               DescribeChanges({change}), kRoleStage, kPasswordPhase);
@@ -136,10 +136,10 @@ void SitePlanner::PlanPasswords() {
       if (it != input_.observed_passwords->end()) current = &it->second;
     }
     if (current != nullptr && *current == *hash) continue;
-    size_t draft = AddDraft(ActionOp::kAlter, ObjectKind::kRole, RoleKey(name), "",
-                            current == nullptr ? "password: missing in Test"
-                                               : "password: differs from INT",
-                            kRoleStage, kPasswordPhase);
+    size_t draft =
+        AddDraft(ActionOp::kAlter, ObjectKind::kRole, RoleKey(name), "",
+                 current == nullptr ? "password: missing in Test" : "password: differs from INT",
+                 kRoleStage, kPasswordPhase);
     drafts_[draft].action.sql = {cluster_sql::SetPassword(name)};
     drafts_[draft].action.secret_role = name;
     Block(drafts_[draft], policy_.Protection(ObjectKind::kRole, name));

@@ -6,24 +6,6 @@
 namespace pgtwin {
 namespace {
 
-// "kind:name" steps joined by '\x1f': identifies an object within a site.
-std::string PathKey(const std::vector<PathStep>& path, size_t steps) {
-  std::string key;
-  for (size_t i = 0; i < steps; ++i) {
-    if (i > 0) key += '\x1f';
-    key += KindName(path[i].kind);
-    key += ':';
-    key += path[i].name;
-  }
-  return key;
-}
-
-std::string EntryPathKey(const DiffEntry& entry) {
-  std::vector<PathStep> path = entry.path;
-  path.push_back({entry.kind, entry.name});
-  return PathKey(path, path.size());
-}
-
 void CollectRoleNames(const Object* cluster, std::set<std::string>& names) {
   if (cluster == nullptr) return;
   for (const Object& child : cluster->children()) {
@@ -32,6 +14,23 @@ void CollectRoleNames(const Object* cluster, std::set<std::string>& names) {
 }
 
 }  // namespace
+
+std::string PathKey(const std::vector<PathStep>& path) {
+  std::string key;
+  for (const PathStep& step : path) {
+    if (!key.empty()) key += '\x1f';
+    key += KindName(step.kind);
+    key += ':';
+    key += step.name;
+  }
+  return key;
+}
+
+std::string EntryPathKey(const DiffEntry& entry) {
+  std::vector<PathStep> path = entry.path;
+  path.push_back({entry.kind, entry.name});
+  return PathKey(path);
+}
 
 SitePlanner::SitePlanner(const SitePlanInput& input, const PlanPolicy& policy,
                          const IgnoreRules& ignore)
@@ -43,9 +42,23 @@ std::vector<DraftAction> SitePlanner::Plan(std::vector<UnmanagedObject>& unmanag
   CollectRoleNames(input_.observed, role_names_);
   DiffResult diff = DiffTrees(*input_.desired, *input_.observed, ignore_);
   CollectDroppedTables(diff);
+  std::map<std::string, std::vector<const DiffEntry*>> changed_views;  // by database
+  for (const DiffEntry& entry : diff.entries) {
+    bool view = entry.kind == ObjectKind::kView || entry.kind == ObjectKind::kMaterializedView;
+    if (view && entry.change == ChangeKind::kChanged) {
+      changed_views[entry.database].push_back(&entry);
+    }
+  }
+  std::string database;  // entries of a database are contiguous
   for (const DiffEntry& entry : diff.entries) {
     // Cluster attributes (settings) are not managed.
-    if (entry.kind == ObjectKind::kCluster || BelowReplaced(entry)) continue;
+    if (entry.kind == ObjectKind::kCluster || Replaced(entry)) continue;
+    if (entry.database != database) {
+      database = entry.database;
+      auto views = changed_views.find(database);
+      if (views != changed_views.end()) PlanViewRebuilds(views->second);
+      if (Replaced(entry)) continue;
+    }
     if (entry.kind == ObjectKind::kRole) {
       PlanRole(entry);
     } else if (entry.kind == ObjectKind::kDatabase) {
@@ -66,8 +79,8 @@ std::vector<DraftAction> SitePlanner::Plan(std::vector<UnmanagedObject>& unmanag
   return std::move(drafts_);
 }
 
-size_t SitePlanner::AddDraft(ActionOp op, ObjectKind kind, std::string key,
-                             std::string database, std::string reason, int stage, int phase) {
+size_t SitePlanner::AddDraft(ActionOp op, ObjectKind kind, std::string key, std::string database,
+                             std::string reason, int stage, int phase) {
   DraftAction& draft = drafts_.emplace_back();
   draft.action.site = input_.site;
   draft.action.database = std::move(database);
@@ -84,12 +97,14 @@ size_t SitePlanner::AddDraft(ActionOp op, ObjectKind kind, std::string key,
   return drafts_.size() - 1;
 }
 
-bool SitePlanner::BelowReplaced(const DiffEntry& entry) const {
+bool SitePlanner::Replaced(const DiffEntry& entry) const {
   if (replaced_paths_.empty()) return false;
-  for (size_t steps = 1; steps <= entry.path.size(); ++steps) {
-    if (replaced_paths_.count(PathKey(entry.path, steps)) > 0) return true;
+  std::vector<PathStep> path;
+  for (const PathStep& step : entry.path) {
+    path.push_back(step);
+    if (replaced_paths_.count(PathKey(path)) > 0) return true;
   }
-  return false;
+  return replaced_paths_.count(EntryPathKey(entry)) > 0;
 }
 
 void SitePlanner::MarkReplaced(const DiffEntry& entry) {
@@ -106,8 +121,7 @@ void SitePlanner::NoteObservedRoles(const Object& observed, size_t draft) {
   }
 }
 
-void SitePlanner::RequireRoles(const std::vector<std::string>& roles,
-                               DraftAction& draft) const {
+void SitePlanner::RequireRoles(const std::vector<std::string>& roles, DraftAction& draft) const {
   for (const std::string& role : roles) draft.needs.push_back(RefName('r', "", role));
 }
 

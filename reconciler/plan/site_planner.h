@@ -41,10 +41,10 @@ enum ObjectPhase {
   kSchemaPhase,
   kTypePhase,
   kSequencePhase,
-  kFunctionPhase,         // bodies not checked at creation
-  kTablePhase,            // tables and columns
-  kKeyPhase,              // primary keys and unique constraints
-  kCheckPhase,            // check and exclusion constraints
+  kFunctionPhase,  // bodies not checked at creation
+  kTablePhase,     // tables and columns
+  kKeyPhase,       // primary keys and unique constraints
+  kCheckPhase,     // check and exclusion constraints
   kForeignKeyPhase,
   kIndexPhase,
   kSqlBodyFunctionPhase,  // BEGIN ATOMIC / RETURN bodies: their references are checked
@@ -59,11 +59,15 @@ enum ObjectPhase {
 // Where an object sits in a database, and the protection it inherits.
 struct Place {
   std::string database;
-  std::string schema;      // "" for extensions and schemas
-  std::string relation;    // owner of columns, constraints, indexes and triggers
+  std::string schema;    // "" for extensions and schemas
+  std::string relation;  // owner of columns, constraints, indexes and triggers
   ObjectKind relation_kind = ObjectKind::kTable;
   std::string protection;  // an ancestor's protection ("" = none)
 };
+
+// Identifies an object within a site: its ancestors and itself as "kind:name" steps.
+std::string PathKey(const std::vector<PathStep>& path);
+std::string EntryPathKey(const DiffEntry& entry);
 
 // Turns the diff of one site into draft actions (see plan_graph.h). One instance per site.
 class SitePlanner {
@@ -77,14 +81,25 @@ class SitePlanner {
   // site_planner.cc
   size_t AddDraft(ActionOp op, ObjectKind kind, std::string key, std::string database,
                   std::string reason, int stage, int phase);
-  bool BelowReplaced(const DiffEntry& entry) const;
+  // True when the entry's object or one of its ancestors is replaced (or rebuilt) already.
+  bool Replaced(const DiffEntry& entry) const;
   void MarkReplaced(const DiffEntry& entry);
   void ReportUnmanaged(const DiffEntry& entry);
   void NoteObservedRoles(const Object& observed, size_t draft);
   void RequireRoles(const std::vector<std::string>& roles, DraftAction& draft) const;
   void OrderRoleDrops();
-  // Blocks a draft (first reason wins) and sets its risk.
+  // Why an object at `place` may not be touched: an ancestor's protection or its own.
+  std::string ProtectionAt(const Place& place, const Object& object) const;
+  // Blocks a draft (first reason wins).
   void Block(DraftAction& draft, const std::string& why) const;
+
+  // view_rebuild.cc
+  // A view or materialized view whose change needs drop and create takes the views built on
+  // it along: they are dropped with it (dependents first) and created again after it. Plans
+  // those groups for one database, given its changed views and materialized views. A group
+  // whose dependents are not all managed (unmanaged, ignored or protected) is not formed; the
+  // replace is blocked instead (replace_blocks_).
+  void PlanViewRebuilds(const std::vector<const DiffEntry*>& changed_views);
 
   // role_planner.cc
   void PlanRole(const DiffEntry& entry);
@@ -97,7 +112,8 @@ class SitePlanner {
   // database_planner.cc
   void PlanDatabase(const DiffEntry& entry);
   size_t CreateDatabase(const Object& database, const std::string& protection);
-  void CreateDatabaseObjects(const Object& database, const std::string& protection);
+  // Plans the contents of a database this plan creates, from what template0 gives it.
+  void PlanNewDatabaseObjects(const Object& database);
   void RequireDatabaseRoles(const Object& database, DraftAction& draft) const;
 
   // object_planner.cc
@@ -121,7 +137,8 @@ class SitePlanner {
   std::vector<UnmanagedObject>* unmanaged_ = nullptr;
   std::vector<DraftAction> drafts_;
   std::set<std::string> role_names_;      // roles on either side, for role_config names
-  std::set<std::string> replaced_paths_;  // objects replaced: entries below are handled
+  std::set<std::string> replaced_paths_;  // objects replaced (PathKey): entries are handled
+  std::map<std::string, std::string> replace_blocks_;  // PathKey -> why its replace is blocked
   // Tables and columns dropped by prune ("database\x1fschema.table[.column]"): sequences
   // they own go with them.
   std::set<std::string> dropped_owners_;

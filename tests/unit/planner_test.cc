@@ -154,10 +154,25 @@ TEST(PlannerTest, CreateFromEmptyFollowsObjectDependencies) {
   EXPECT_FALSE(HasAction(plan, "column:billing.invoices.amount"));
 }
 
+TEST(PlannerTest, NewDatabaseKeepsWhatTemplate0Gives) {
+  Object desired = ShopCluster();
+  Object& shop = *desired.FindChild(ObjectKind::kDatabase, "shop");
+  shop.FindChild(ObjectKind::kSchema, "public")->SetAttr("owner", "app");
+  shop.mutable_children().erase(shop.mutable_children().begin());  // plpgsql
+  Plan plan = PlanSite(desired, EmptyCluster());
+  ExpectWellFormed(plan);
+  const Action& owner = Find(plan, "schema:public", ActionOp::kAlter);
+  EXPECT_EQ(owner.reason, "owner: pg_database_owner -> app");
+  EXPECT_TRUE(DependsOn(owner, Find(plan, "database:shop")));
+  EXPECT_FALSE(HasAction(plan, "extension:plpgsql"));
+  ASSERT_EQ(plan.unmanaged.size(), 1u);
+  EXPECT_EQ(plan.unmanaged[0].key, "extension:plpgsql");
+}
+
 TEST(PlannerTest, SqlStandardBodiesWaitForWhatTheyUse) {
   Object desired = ShopCluster();
-  Object& billing = *desired.FindChild(ObjectKind::kDatabase, "shop")
-                         ->FindChild(ObjectKind::kSchema, "billing");
+  Object& billing =
+      *desired.FindChild(ObjectKind::kDatabase, "shop")->FindChild(ObjectKind::kSchema, "billing");
   Object& total = billing.AddChild(ObjectKind::kFunction, "total()");
   total.SetAttr("language", "sql");
   total.SetAttr("returns", "bigint");
@@ -241,12 +256,56 @@ TEST(PlannerTest, ReplacingTableNeedsPruneAndRecreatesItsParts) {
   ExpectWellFormed(plan);
   const Action& replace = Find(plan, "table:billing.invoices", ActionOp::kReplace);
   EXPECT_EQ(replace.blocked_by, "");
-  for (const char* key : {"constraint:billing.invoices.invoices_pkey",
-                          "constraint:billing.invoices.invoices_customer_id_fkey",
-                          "index:billing.invoices.invoices_amount_idx",
-                          "trigger:billing.invoices.invoices_touch"}) {
+  for (const char* key :
+       {"constraint:billing.invoices.invoices_pkey",
+        "constraint:billing.invoices.invoices_customer_id_fkey",
+        "index:billing.invoices.invoices_amount_idx", "trigger:billing.invoices.invoices_touch"}) {
     EXPECT_TRUE(DependsOn(Find(plan, key), replace)) << key;
   }
+}
+
+// ShopCluster plus a materialized view on `from` with an index, and a view on it.
+Object WithMatview(const std::string& from) {
+  Object cluster = ShopCluster();
+  Object& mv = Billing(cluster).AddChild(ObjectKind::kMaterializedView, "mv");
+  mv.SetAttr("owner", "app");
+  mv.SetAttr("definition", " SELECT x.id\n   FROM " + from + " x;");
+  mv.AddChild(ObjectKind::kIndex, "mv_id_idx")
+      .SetAttr("definition", "CREATE INDEX mv_id_idx ON billing.mv USING btree (id)");
+  AddView(Billing(cluster), "on_mv", "app", "billing.mv");
+  cluster.Normalize();
+  return cluster;
+}
+
+TEST(PlannerTest, ReplacedViewTakesTheViewsOnItAlong) {
+  Object observed = WithMatview("billing.customers");
+  Plan plan = PlanSite(WithMatview("billing.invoices"), observed);
+  ExpectWellFormed(plan);
+  ASSERT_EQ(plan.actions.size(), 3u);
+  const Action& mv = Find(plan, "materialized_view:billing.mv", ActionOp::kReplace);
+  ASSERT_GE(mv.sql.size(), 3u);
+  EXPECT_THAT(mv.sql[0], HasSubstr("DROP VIEW billing.on_mv"));  // dependents first
+  EXPECT_THAT(mv.sql[1], HasSubstr("DROP MATERIALIZED VIEW billing.mv"));
+  EXPECT_THAT(mv.sql[2], HasSubstr("CREATE MATERIALIZED VIEW billing.mv"));
+  EXPECT_EQ(mv.blocked_by, "");
+  const Action& view = Find(plan, "view:billing.on_mv", ActionOp::kReplace);
+  EXPECT_EQ(view.reason, "rebuilt: depends on materialized_view:billing.mv");
+  EXPECT_THAT(view.sql.front(), HasSubstr("CREATE VIEW billing.on_mv"));
+  EXPECT_TRUE(DependsOn(view, mv));
+  EXPECT_TRUE(DependsOn(Find(plan, "index:billing.mv.mv_id_idx"), mv));
+}
+
+TEST(PlannerTest, ReplaceIsBlockedWhenAnUnmanagedViewDependsOnIt) {
+  Object observed = WithMatview("billing.customers");
+  AddView(Billing(observed), "dev_view", "app", "billing.on_mv");
+  observed.Normalize();
+  PlanOptions prune;
+  prune.prune = true;
+  Plan plan = PlanSite(WithMatview("billing.invoices"), observed, prune);
+  ExpectWellFormed(plan);
+  const Action& mv = Find(plan, "materialized_view:billing.mv", ActionOp::kReplace);
+  EXPECT_EQ(mv.blocked_by, "unmanaged view:billing.dev_view depends on it");
+  EXPECT_FALSE(HasAction(plan, "index:billing.mv.mv_id_idx"));
 }
 
 TEST(PlannerTest, UnmanagedObjectsAreKeptWithoutPrune) {
@@ -262,9 +321,9 @@ TEST(PlannerTest, UnmanagedObjectsAreKeptWithoutPrune) {
   std::vector<std::string> keys;
   for (const UnmanagedObject& u : plan.unmanaged) keys.push_back(u.database + " " + u.key);
   // The system database postgres is neither managed nor reported.
-  EXPECT_THAT(keys, ElementsAre(" role:developer", " database:playground",
-                                "shop column:billing.invoices.dev_note",
-                                "shop table:billing.scratch"));
+  EXPECT_THAT(keys,
+              ElementsAre(" role:developer", " database:playground",
+                          "shop column:billing.invoices.dev_note", "shop table:billing.scratch"));
 }
 
 TEST(PlannerTest, PruneDropsUnmanagedObjectsInReverseOrder) {
@@ -545,7 +604,8 @@ TEST(PlannerTest, DatabaseWithOtherEncodingIsReplacedOnlyWithPrune) {
 
 TEST(PlannerTest, IgnoredObjectsAreNeitherCreatedNorDropped) {
   Object desired = ShopCluster();
-  Invoices(desired).AddChild(ObjectKind::kTrigger, "_londiste_shop")
+  Invoices(desired)
+      .AddChild(ObjectKind::kTrigger, "_londiste_shop")
       .SetAttr("definition", "CREATE TRIGGER _londiste_shop AFTER INSERT ON billing.invoices");
   desired.Normalize();
   PlanOptions options;
@@ -613,21 +673,22 @@ Object BigCluster(int databases, int schemas, int tables) {
         Object& table = AddTable(schema, name, "r" + std::to_string(next(5)));
         AddPrimaryKey(table);
         AddColumn(table, "ref", "bigint", 2);
-        std::string other = "s" + std::to_string(next(schemas)) + ".t" + std::to_string(next(tables));
+        std::string other =
+            "s" + std::to_string(next(schemas)) + ".t" + std::to_string(next(tables));
         AddForeignKey(table, "ref", other);
         AddIndex(table, schema_name, "ref");
         table.AddChild(ObjectKind::kTrigger, name + "_trg")
             .SetAttr("definition", "CREATE TRIGGER x AFTER INSERT ON " + schema_name + "." + name +
                                        " FOR EACH ROW EXECUTE FUNCTION " + schema_name + ".trg()");
-        std::string view_from = t > 0 && next(2) == 0
-                                    ? schema_name + ".v" + std::to_string(next(t))
-                                    : other;
+        std::string view_from =
+            t > 0 && next(2) == 0 ? schema_name + ".v" + std::to_string(next(t)) : other;
         AddView(schema, "v" + std::to_string(t), "r2", view_from);
       }
       Object& parent = AddTable(schema, "p", "r3");
       parent.SetAttr("partition_by", "RANGE (id)");
       for (int p = 0; p < 3; ++p) {
-        AddTable(schema, "p_" + std::to_string(p), "r3").SetAttr("partition_of", schema_name + ".p");
+        AddTable(schema, "p_" + std::to_string(p), "r3")
+            .SetAttr("partition_of", schema_name + ".p");
       }
     }
   }
@@ -653,8 +714,9 @@ TEST(PlannerTest, BigPlanKeepsDependencyInvariants) {
     created.insert(action.key);
     if (action.kind == ObjectKind::kConstraint && action.key.ends_with("_ref_fkey")) {
       // FK after the referenced table's primary key.
-      bool after_key = std::any_of(action.depends_on.begin(), action.depends_on.end(),
-                                   [&](int dep) { return plan.actions[dep].key.ends_with("_pkey"); });
+      bool after_key =
+          std::any_of(action.depends_on.begin(), action.depends_on.end(),
+                      [&](int dep) { return plan.actions[dep].key.ends_with("_pkey"); });
       EXPECT_TRUE(after_key) << action.key;
     }
   }

@@ -21,6 +21,15 @@ inline Object& AddDatabase(Object& cluster, const std::string& name, const std::
   db.SetAttr("collate", "C");
   db.SetAttr("ctype", "C");
   db.SetFlag("allow_connections", true);
+  // What every database holds from template0, as the catalog reader reports it.
+  Object& plpgsql = db.AddChild(ObjectKind::kExtension, "plpgsql");
+  plpgsql.SetAttr("version", "1.0");
+  plpgsql.SetAttr("schema", "pg_catalog");
+  plpgsql.SetAttr("comment", "PL/pgSQL procedural language");
+  Object& public_schema = db.AddChild(ObjectKind::kSchema, "public");
+  public_schema.SetAttr("owner", "pg_database_owner");
+  public_schema.SetAttr("acl", "=U/pg_database_owner, pg_database_owner=UC/pg_database_owner");
+  public_schema.SetAttr("comment", "standard public schema");
   return db;
 }
 
