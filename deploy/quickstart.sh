@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# pgtwin in five steps on a fresh Debian 12 machine (as root):
+# pgtwin in seven steps on a fresh Debian 12 machine (as root):
 #
 #   1. installs the Debian packages (deploy/install-deps.sh)
 #   2. builds the pgtwin CLI (CMake, Release, build/)
 #   3. starts the sandbox: a scaled Prod on two sites, INT and an empty Test on two sites, all
 #      local PostgreSQL 15 instances on 127.0.0.1 (deploy/sandbox.sh up)
 #   4. dumps every Prod database into a snapshot, and prints the tree of one shard
-#   5. diffs the Prod snapshot against the empty Test and shows what Test lacks
+#   5. diffs the Prod snapshot against Test and shows what Test lacks
+#   6. reconciles Test from its spec (specs/sandbox.yaml): validate, preview with --dry-run,
+#      apply, then a second --dry-run that plans nothing
+#   7. diffs Prod against Test again: only the shards the spec does not carry differ
 #
 # Run it again at any time: each step leaves what is already there alone, and the snapshot is
 # taken afresh. Stop the sandbox with `deploy/sandbox.sh down` (`--purge` deletes it).
@@ -36,21 +39,21 @@ show() {
   fi
 }
 
-step 1/5 "Installing packages (deploy/install-deps.sh)"
+step 1/7 "Installing packages (deploy/install-deps.sh)"
 deploy/install-deps.sh
 
-step 2/5 "Building pgtwin (Release, build/)"
+step 2/7 "Building pgtwin (Release, build/)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$jobs" --target pgtwin
 [ -x "$pgtwin" ] || { echo "quickstart: the build did not produce $pgtwin" >&2; exit 1; }
 
-step 3/5 "Starting the sandbox (deploy/sandbox.sh up)"
+step 3/7 "Starting the sandbox (deploy/sandbox.sh up)"
 "$sandbox" up
 prod=$("$sandbox" uri prod-dc1)
 test_uri=$("$sandbox" uri test-dc1)
 shard=$("$sandbox" uri prod-dc1 accountdb_p000)
 
-step 4/5 "Dumping Prod (prod-dc1) into a snapshot"
+step 4/7 "Dumping Prod (prod-dc1) into a snapshot"
 echo "\$ pgtwin dump --source $prod --all-databases --output $snapshot"
 rm -rf "$snapshot"
 mkdir -p "$(dirname "$snapshot")"
@@ -64,7 +67,7 @@ echo "\$ pgtwin dump --source $shard | head -60"
 head -n 60 "$root/accountdb_p000.tree"
 echo "    ... ($(wc -l < "$root/accountdb_p000.tree") lines in all: $root/accountdb_p000.tree)"
 
-step 5/5 "Diffing the Prod snapshot against the empty Test (test-dc1)"
+step 5/7 "Diffing the Prod snapshot against Test (test-dc1)"
 echo "\$ pgtwin diff --source $snapshot --target $test_uri --all-databases"
 diff_out="$root/prod-vs-test-dc1.diff"
 rc=0
@@ -73,15 +76,53 @@ show "$diff_out"
 echo
 case $rc in
   0) echo "pgtwin diff: exit 0, Test has the same shape as Prod." ;;
-  2) echo "pgtwin diff: exit 2, Test differs from Prod (expected: the sandbox Test starts empty)." ;;
+  2) echo "pgtwin diff: exit 2, Test differs from Prod (expected on the first run: Test starts empty)." ;;
   *) echo "quickstart: pgtwin diff failed with exit $rc" >&2; exit 1 ;;
 esac
+
+step 6/7 "Reconciling Test from its spec (specs/sandbox.yaml)"
+spec=specs/sandbox.yaml
+echo "\$ pgtwin validate $spec"
+"$pgtwin" validate "$spec"
+echo
+echo "\$ pgtwin reconcile $spec --dry-run"
+plan_out="$root/sandbox.plan"
+rc=0
+"$pgtwin" reconcile "$spec" --dry-run > "$plan_out" || rc=$?
+show "$plan_out"
+case $rc in
+  0|2) ;;
+  *) echo "quickstart: pgtwin reconcile --dry-run failed with exit $rc" >&2; exit 1 ;;
+esac
+echo
+echo "\$ pgtwin reconcile $spec"
+apply_out="$root/sandbox.apply"
+"$pgtwin" reconcile "$spec" > "$apply_out" || {
+  show "$apply_out"; echo "quickstart: pgtwin reconcile did not converge" >&2; exit 1; }
+tail -n 1 "$apply_out"
+echo
+echo "\$ pgtwin reconcile $spec --dry-run   # a second pass plans nothing"
+rc=0
+"$pgtwin" reconcile "$spec" --dry-run > "$plan_out" || rc=$?
+tail -n 1 "$plan_out"
+[ "$rc" -eq 0 ] || { show "$plan_out"; echo "quickstart: the second pass is not in sync (exit $rc)" >&2; exit 1; }
+
+step 7/7 "Diffing Prod against the reconciled Test (test-dc1)"
+echo "\$ pgtwin diff --source $snapshot --target $test_uri --all-databases"
+rc=0
+"$pgtwin" diff --source "$snapshot" --target "$test_uri" --all-databases > "$diff_out" || rc=$?
+show "$diff_out"
+[ "$rc" -le 2 ] || { echo "quickstart: pgtwin diff failed with exit $rc" >&2; exit 1; }
+echo
+echo "Test carries 2 of Prod's 4 accountdb shards (specs/sandbox.yaml): only those differ."
 
 cat <<EOF
 
 Done. The sandbox keeps running:
   deploy/sandbox.sh status           which instances are up, their ports and URIs
-  $pgtwin diff --source $snapshot --target $("$sandbox" uri prod-dc2) --all-databases
-                                     compare Prod dc1 (snapshot) with its DR site
+  $pgtwin render $spec --site dc2
+                                     what the spec asks of Test's second site
+  $pgtwin reconcile $spec --dry-run
+                                     preview what a reconcile would change (exit 2: changes)
   deploy/sandbox.sh down [--purge]   stop the sandbox (and delete it)
 EOF
