@@ -1,39 +1,10 @@
 // Functions, procedures and aggregates.
 #include "reconciler/plan/ddl_parts.h"
 #include "reconciler/plan/ddl_quote.h"
+#include "reconciler/plan/guc_value.h"
 
 namespace pgtwin::ddl {
 namespace {
-
-// Settings whose value is a list of names (pg_dump's variable_is_guc_list_quote).
-bool IsListSetting(const std::string& guc) {
-  for (const char* name :
-       {"local_preload_libraries", "search_path", "session_preload_libraries",
-        "shared_preload_libraries", "temp_tablespaces", "unix_socket_directories"}) {
-    if (guc == name) return true;
-  }
-  return false;
-}
-
-// A setting's value as SET writes it: a list setting element by element (proconfig holds
-// them as identifiers, `"$user", public`), others as one literal.
-std::string SettingValue(const std::string& guc, const std::string& value) {
-  if (!IsListSetting(guc)) return QuoteLiteral(value);
-  std::string out;
-  for (std::string item : SplitTopLevel(value)) {
-    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
-    if (item.size() >= 2 && item.front() == '"' && item.back() == '"') {
-      std::string unquoted;
-      for (size_t i = 1; i + 1 < item.size(); ++i) {
-        unquoted += item[i];
-        if (item[i] == '"') ++i;  // "" inside quotes
-      }
-      item = unquoted;
-    }
-    out += (out.empty() ? "" : ", ") + QuoteLiteral(item);
-  }
-  return out;
-}
 
 bool IsSqlStandardBody(const Object& routine) {
   const std::string& body = routine.Attr("body");
@@ -101,7 +72,7 @@ std::string Clauses(const Object& r, const std::vector<AttributeChange>* changes
   }
   for (const auto& [guc, value] : PartAttrs(r, "config.")) {
     if (changes == nullptr || Changed(*changes, "config." + guc)) {
-      add("SET " + guc + " = " + SettingValue(guc, value));
+      add("SET " + guc + " = " + cluster_sql::GucValue(guc, value));
     }
   }
   if (changes != nullptr) {

@@ -58,15 +58,13 @@ const Object* ParentColumn(const std::vector<const Object*>& parents, const std:
   return nullptr;
 }
 
-std::vector<std::string> SplitList(const std::string& list) { return SplitTopLevel(list); }
-
 // The column list of CREATE TABLE: all columns, or for a child of known parents its own
 // columns and the inherited ones whose default or NOT NULL it changes.
 std::string ColumnList(const Object& table, const DdlContext& ctx) {
   std::vector<const Object*> parents;
   bool is_partition = table.HasAttr("partition_of");
   for (const std::string& p :
-       SplitList(is_partition ? table.Attr("partition_of") : table.Attr("inherits"))) {
+       SplitTopLevel(is_partition ? table.Attr("partition_of") : table.Attr("inherits"))) {
     if (const Object* parent = FindTable(ctx.database, p)) parents.push_back(parent);
   }
   std::string out;
@@ -202,7 +200,7 @@ Sql CreateTable(const Object& o, const DdlContext& ctx) {
     sql += ColumnList(o, ctx);
     if (o.HasAttr("inherits")) {
       std::string parents;
-      for (const std::string& p : SplitList(o.Attr("inherits"))) {
+      for (const std::string& p : SplitTopLevel(o.Attr("inherits"))) {
         parents += (parents.empty() ? "" : ", ") + QuoteDotted(p);
       }
       sql += " INHERITS (" + parents + ")";
@@ -257,8 +255,8 @@ AlterSqlResult AlterTable(const Object& d, const Object& o, const std::vector<At
     }
   }
   if (Changed(c, "inherits")) {
-    std::vector<std::string> want = SplitList(d.Attr("inherits"));
-    std::vector<std::string> have = SplitList(o.Attr("inherits"));
+    std::vector<std::string> want = SplitTopLevel(d.Attr("inherits"));
+    std::vector<std::string> have = SplitTopLevel(o.Attr("inherits"));
     size_t same = 0;
     while (same < want.size() && same < have.size() && want[same] == have[same]) ++same;
     for (size_t i = same; i < have.size(); ++i) {
