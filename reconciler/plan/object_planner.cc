@@ -148,6 +148,26 @@ void SitePlanner::AlterObject(const DiffEntry& entry, const Place& place) {
   AddPostCreateActions(desired, place, index);
   MarkReplaced(entry);
   CreateChildren(desired, ChildPlace(desired, place, protection));
+  if (entry.kind == ObjectKind::kColumn) RecreatePartsOnColumn(entry, place);
+}
+
+void SitePlanner::RecreatePartsOnColumn(const DiffEntry& column, const Place& place) {
+  // DROP COLUMN takes the table's indexes and constraints that use the column with it.
+  const Object* database = ContextOf(place, false).database;
+  const Object* schema =
+      database == nullptr ? nullptr : database->FindChild(ObjectKind::kSchema, place.schema);
+  const Object* table =
+      schema == nullptr ? nullptr : schema->FindChild(place.relation_kind, place.relation);
+  if (table == nullptr) return;
+  for (const Object& part : table->children()) {
+    bool index_or_constraint =
+        part.kind() == ObjectKind::kIndex || part.kind() == ObjectKind::kConstraint;
+    if (!index_or_constraint || !MentionsIdentifier(part.Attr("definition"), column.name)) continue;
+    std::vector<PathStep> path = column.path;
+    path.push_back({part.kind(), part.name()});
+    if (!replaced_paths_.insert(PathKey(path)).second) continue;
+    CreateObject(part, place);
+  }
 }
 
 void SitePlanner::AddPostCreateActions(const Object& desired, const Place& place,

@@ -20,11 +20,11 @@ std::vector<std::vector<size_t>> ResolveEdges(const std::vector<DraftAction>& dr
     NameIndex& index = drafts[i].is_drop ? removed : made;
     for (const std::string& name : drafts[i].provides) index[name].push_back(i);
   }
-  std::vector<std::set<size_t>> before(drafts.size());
+  std::vector<std::vector<size_t>> edges(drafts.size());
   for (size_t i = 0; i < drafts.size(); ++i) {
     const DraftAction& draft = drafts[i];
     for (size_t j : draft.after) {
-      if (j != i) before[i].insert(j);
+      if (j != i) edges[i].push_back(j);
     }
     const NameIndex& index = draft.is_drop ? removed : made;
     for (const std::string& name : draft.needs) {
@@ -33,15 +33,17 @@ std::vector<std::vector<size_t>> ResolveEdges(const std::vector<DraftAction>& dr
       for (size_t j : it->second) {
         if (j == i) continue;
         if (draft.is_drop) {
-          before[j].insert(i);
+          edges[j].push_back(i);
         } else {
-          before[i].insert(j);
+          edges[i].push_back(j);
         }
       }
     }
   }
-  std::vector<std::vector<size_t>> edges(drafts.size());
-  for (size_t i = 0; i < drafts.size(); ++i) edges[i].assign(before[i].begin(), before[i].end());
+  for (std::vector<size_t>& before : edges) {
+    std::sort(before.begin(), before.end());
+    before.erase(std::unique(before.begin(), before.end()), before.end());
+  }
   return edges;
 }
 

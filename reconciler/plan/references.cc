@@ -100,6 +100,27 @@ std::vector<QualifiedRef> MentionedNames(std::string_view text) {
   return refs;
 }
 
+bool MentionsIdentifier(std::string_view text, std::string_view name) {
+  std::string ident;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    char c = text[pos];
+    if (c == '"' || IsIdentStart(c)) {
+      size_t start = pos;
+      if (!ReadIdent(text, pos, ident)) {
+        pos = start + 1;
+        continue;
+      }
+      if (ident == name) return true;
+    } else if (c >= '0' && c <= '9') {
+      while (pos < text.size() && IsIdentChar(text[pos])) ++pos;
+    } else {
+      ++pos;
+    }
+  }
+  return false;
+}
+
 bool HasSqlStandardBody(const Object& routine) {
   if (routine.Attr("language") != "sql") return false;
   const std::string& body = routine.Attr("body");

@@ -18,6 +18,10 @@ using QualifiedRef = std::pair<std::string, std::string>;
 // (b, c). May hold pairs that name nothing; callers look them up.
 std::vector<QualifiedRef> MentionedNames(std::string_view text);
 
+// True when `name` appears in `text` as an identifier (quoted or not, not as part of a
+// longer one): a column an index or constraint definition uses.
+bool MentionsIdentifier(std::string_view text, std::string_view name);
+
 // The text of the attributes through which an object can use other schema objects (types,
 // tables, functions, sequences, views), by kind: column types and defaults, definitions,
 // routine signatures; SQL-standard routine bodies too (other bodies are not checked at

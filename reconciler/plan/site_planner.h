@@ -126,6 +126,9 @@ class SitePlanner {
   void AlterObject(const DiffEntry& entry, const Place& place);
   void DropObject(const Object& object, const Place& place);
   void AddPostCreateActions(const Object& desired, const Place& place, size_t main_draft);
+  // After a column is replaced: creates again the indexes and constraints of its table that
+  // use it (DROP COLUMN dropped them), instead of what the diff says about them.
+  void RecreatePartsOnColumn(const DiffEntry& column, const Place& place);
   void SetReferences(const Object& object, const Place& place, bool provides,
                      DraftAction& draft) const;
   bool DroppedWithItsOwner(const Object& sequence, const Place& place) const;

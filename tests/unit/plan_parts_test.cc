@@ -102,6 +102,13 @@ TEST(ReferencesTest, QualifiedNamesAreFoundAnywhere) {
                           Pair("b", "x"), Pair("s", "seq"), Pair("s", "t"), Pair("t", "c")));
 }
 
+TEST(ReferencesTest, IdentifiersAreWholeWords) {
+  EXPECT_TRUE(MentionsIdentifier("CREATE INDEX i ON s.t USING btree (amount)", "amount"));
+  EXPECT_TRUE(MentionsIdentifier("CHECK ((\"Odd\" > 0))", "Odd"));
+  EXPECT_FALSE(MentionsIdentifier("CREATE INDEX i ON s.t USING btree (amount2)", "amount"));
+  EXPECT_FALSE(MentionsIdentifier("CHECK ((x > 10))", "10"));
+}
+
 TEST(ReferencesTest, RolesOfOwnerAndAcls) {
   Object table(ObjectKind::kTable, "t");
   table.SetAttr("owner", "app");

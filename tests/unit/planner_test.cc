@@ -308,6 +308,23 @@ TEST(PlannerTest, ReplaceIsBlockedWhenAnUnmanagedViewDependsOnIt) {
   EXPECT_FALSE(HasAction(plan, "index:billing.mv.mv_id_idx"));
 }
 
+TEST(PlannerTest, ReplacedColumnGetsItsIndexesBack) {
+  Object desired = ShopCluster();
+  Invoices(desired).FindChild(ObjectKind::kColumn, "amount")->SetAttr("generated", "(id * 2)");
+  Object observed = ShopCluster();
+  Invoices(observed).FindChild(ObjectKind::kColumn, "amount")->SetAttr("generated", "(id * 3)");
+  PlanOptions prune;
+  prune.prune = true;
+  Plan plan = PlanSite(desired, observed, prune);
+  ExpectWellFormed(plan);
+  ASSERT_EQ(plan.actions.size(), 2u) << plan.actions.size();
+  const Action& column = Find(plan, "column:billing.invoices.amount", ActionOp::kReplace);
+  const Action& index = Find(plan, "index:billing.invoices.invoices_amount_idx");
+  EXPECT_TRUE(DependsOn(index, column));
+  EXPECT_EQ(PlanSite(desired, observed).actions[0].blocked_by,
+            "replacing a column loses its data: needs prune");
+}
+
 TEST(PlannerTest, UnmanagedObjectsAreKeptWithoutPrune) {
   Object observed = ShopCluster();
   AddColumn(Invoices(observed), "dev_note", "text", 4);
