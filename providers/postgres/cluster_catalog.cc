@@ -42,7 +42,9 @@ std::unordered_map<uint32_t, Object> ReadRoles(QueryRunner& runner, bool authid_
     role.SetFlag("replication", Flag(row[replication]));
     role.SetFlag("bypassrls", Flag(row[bypassrls]));
     if (Int(row[connlimit]) != -1) role.SetAttr("connection_limit", Text(row[connlimit]));
-    role.SetAttr("valid_until", Text(row[valid_until]));
+    // 'infinity' never expires, as NULL does; ALTER ROLE can set only the former.
+    std::string expiry = Text(row[valid_until]);
+    role.SetAttr("valid_until", expiry == "infinity" ? "" : expiry);
     role.SetAttr("password", Flag(row[password]) ? "set" : "");
     role.SetAttr("comment", Text(row[comment]));
     roles.emplace(Oid(row[oid]), std::move(role));

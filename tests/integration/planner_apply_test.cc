@@ -13,6 +13,7 @@
 
 #include "providers/postgres/catalog_reader.h"
 #include "reconciler/diff/tree_diff.h"
+#include "reconciler/plan/ddl_quote.h"
 #include "reconciler/plan/planner.h"
 #include "tests/integration/fidelity_schema.h"
 #include "tests/integration/pg_test_env.h"
@@ -175,15 +176,18 @@ TEST(PlannerApplyTest, ClusterLevelActionsConverge) {
   EXPECT_THAT(again.actions, IsEmpty()) << Describe(again);
 
   // A drift in each part is repaired, and only that.
-  RunSql("postgres", "ALTER ROLE " + std::string("\"") + owner + "\" CONNECTION LIMIT 7; " +
-                         "REVOKE \"" + group + "\" FROM \"" + member + "\"; " + "ALTER ROLE \"" +
-                         member + "\" PASSWORD 'plain'; " + "ALTER DATABASE \"" + db +
-                         "\" RESET work_mem; " + "REVOKE CONNECT ON DATABASE \"" + db +
-                         "\" FROM \"" + member + "\"");
+  auto q = [](const std::string& name) { return ddl::QuoteIdent(name); };
+  RunSql("postgres", "ALTER ROLE " + q(owner) + " CONNECTION LIMIT 7; " +            // alter owner
+                         "ALTER ROLE " + q(group) + " VALID UNTIL '2030-01-01'; " +  // alter group
+                         "REVOKE " + q(group) + " FROM " + q(member) + "; " +        // grant
+                         "ALTER ROLE " + q(member) + " PASSWORD 'plain'; " +         // password
+                         "ALTER ROLE " + q(odd) + " PASSWORD 'plain'; " +            // cleared
+                         "ALTER DATABASE " + q(db) + " RESET work_mem; " +  // alter database
+                         "REVOKE CONNECT ON DATABASE " + q(db) + " FROM " + q(member));
   Object drifted = Read(db);
   PasswordHashes drifted_hashes = ReadHashes(prefix);
   Plan repair = PlanOne(desired, drifted, &want, &drifted_hashes);
-  EXPECT_EQ(repair.actions.size(), 4u) << Describe(repair);
+  EXPECT_EQ(repair.actions.size(), 6u) << Describe(repair);
   EXPECT_THAT(ApplyInOrder(repair, want), IsEmpty()) << Describe(repair);
   Object repaired = Read(db);
   PasswordHashes repaired_hashes = ReadHashes(prefix);
