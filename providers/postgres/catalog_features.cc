@@ -8,6 +8,7 @@ CatalogFeatures CatalogFeatures::ForServer(int server_version_num) {
   f.trigger_parent = server_version_num >= 130000;
   f.sql_function_body = server_version_num >= 140000;
   f.locale_provider = server_version_num >= 150000;
+  f.nulls_not_distinct = server_version_num >= 150000;
   if (server_version_num >= 170000) {
     f.icu_locale_column = "datlocale";
   } else if (server_version_num >= 150000) {

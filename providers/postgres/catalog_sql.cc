@@ -45,6 +45,86 @@ std::string CollationName(const std::string& oid_expr) {
          oid_expr + ")";
 }
 
+// The default operator class of each (column type, access method) pair, as GetDefaultOpClass
+// (commands/indexcmds.c) picks it, for the column types where that is sure without it:
+// plain base types (not domains, not arrays, not enums, ranges or composites).
+// - A default opclass whose input type is the column's type itself.
+// - Else the default opclasses whose input type the column's type converts to by an implicit
+//   binary cast (varchar to text): the one whose input type is the preferred type of the
+//   column type's category if there is exactly one such, else the only one. Access methods
+//   with a default opclass for a polymorphic type that any non-array type matches (anyelement,
+//   anynonarray, ...) are left out: IsBinaryCoercible accepts those without a cast.
+// Columns typed otherwise get no row here, so their indexes fall back to pg_get_indexdef.
+std::string DefaultOpclasses() {
+  return "default_opclass AS ("
+         "SELECT o.oid AS opclass, o.opcintype AS type FROM pg_opclass o "
+         "JOIN pg_type t ON t.oid = o.opcintype WHERE o.opcdefault AND t.typtype = 'b' "
+         "UNION ALL "
+         "SELECT CASE WHEN count(*) FILTER (WHERE v.preferred) = 1 "
+         "THEN min(v.opclass) FILTER (WHERE v.preferred) "
+         "WHEN count(*) = 1 THEN min(v.opclass) END, v.type "
+         "FROM (SELECT o.oid AS opclass, o.opcmethod, k.castsource AS type, "
+         "tt.typispreferred AND tt.typcategory = st.typcategory AS preferred "
+         "FROM pg_cast k JOIN pg_opclass o ON o.opcintype = k.casttarget AND o.opcdefault "
+         "JOIN pg_type st ON st.oid = k.castsource JOIN pg_type tt ON tt.oid = k.casttarget "
+         "WHERE k.castmethod = 'b' AND k.castcontext = 'i' AND st.typtype = 'b' "
+         "AND st.typelem = 0 "
+         "AND NOT EXISTS (SELECT FROM pg_opclass e JOIN pg_type et ON et.oid = e.opcintype "
+         "WHERE e.opcmethod = o.opcmethod AND e.opcdefault AND (e.opcintype = k.castsource "
+         "OR (et.typtype = 'p' AND et.typname IN ('any', 'anyelement', 'anynonarray', "
+         "'anycompatible', 'anycompatiblenonarray'))))) v "
+         "GROUP BY v.type, v.opcmethod)";
+}
+
+// SELECT `columns` FROM every index x (pg_index) WHERE `where`, with ic (the index's
+// pg_class), c and n (its table and the table's schema), am (its access method) and
+// d.built: its definition exactly as pg_get_indexdef (ruleutils.c, pg_get_indexdef_worker)
+// prints it, built from the catalogs, or NULL for the indexes it is not built for.
+// pg_get_indexdef opens the table and scans pg_opclass for every key column; building the
+// definition here spares that for the usual index: key columns that are plain columns (no
+// expressions), each with its type's default opclass (DefaultOpclasses), its column's
+// collation, no ordering options (DESC, NULLS FIRST) and no opclass options, and no storage
+// parameters. INCLUDE columns and NULLS NOT DISTINCT are printed as pg_get_indexdef prints
+// them; a predicate is deparsed by pg_get_expr, as pg_get_indexdef deparses it. Names are
+// quoted by quote_ident, pg_get_indexdef's quote_identifier; the table is always
+// schema-qualified and the index never.
+std::string IndexQuery(const CatalogFeatures& features, const std::string& columns,
+                       const std::string& where) {
+  const std::string nulls_not_distinct =
+      features.nulls_not_distinct
+          ? "CASE WHEN x.indnullsnotdistinct THEN ' NULLS NOT DISTINCT' ELSE '' END || "
+          : "";
+  return "WITH " + DefaultOpclasses() + " SELECT " + columns +
+         " FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid "
+         "JOIN pg_class c ON c.oid = x.indrelid "
+         "JOIN pg_namespace n ON n.oid = c.relnamespace "
+         "JOIN pg_am am ON am.oid = ic.relam "
+         "LEFT JOIN LATERAL (SELECT CASE WHEN s.simple THEN 'CREATE ' || "
+         "CASE WHEN x.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || "
+         "quote_ident(ic.relname) || ' ON ' || CASE WHEN ic.relkind = 'I' THEN 'ONLY ' ELSE '' END "
+         "|| quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ' || "
+         "quote_ident(am.amname) || ' (' || array_to_string(s.names[1:x.indnkeyatts], ', ') || ')' "
+         "|| CASE WHEN x.indnatts > x.indnkeyatts THEN ' INCLUDE (' || "
+         "array_to_string(s.names[x.indnkeyatts + 1:], ', ') || ')' ELSE '' END || " +
+         nulls_not_distinct +
+         "CASE WHEN x.indpred IS NOT NULL THEN ' WHERE ' || pg_get_expr(x.indpred, x.indrelid) "
+         "ELSE '' END END AS built "
+         "FROM (SELECT bool_and(coalesce(u.attnum > 0 AND a.attname IS NOT NULL "
+         "AND (u.n > x.indnkeyatts OR (u.opt = 0 "
+         "AND (u.coll = 0 OR u.coll = a.attcollation) AND (u.opclass, a.atttypid) IN "
+         "(SELECT opclass, type FROM default_opclass))), false)) AS simple, "
+         "array_agg(quote_ident(a.attname) ORDER BY u.n) AS names "
+         "FROM unnest(x.indkey::int2[], x.indclass::oid[], x.indcollation::oid[], "
+         "x.indoption::int2[]) WITH ORDINALITY AS u(attnum, opclass, coll, opt, n) "
+         // OFFSET 0: one index probe per column, not a join with all the table's columns.
+         "LEFT JOIN LATERAL (SELECT a.attname, a.atttypid, a.attcollation FROM pg_attribute a "
+         "WHERE a.attrelid = x.indrelid AND a.attnum = u.attnum OFFSET 0) a ON true "
+         "WHERE x.indexprs IS NULL AND ic.reloptions IS NULL AND NOT EXISTS (SELECT FROM "
+         "pg_attribute ia WHERE ia.attrelid = x.indexrelid AND ia.attoptions IS NOT NULL)) s) d "
+         "ON true WHERE " +
+         where;
+}
+
 }  // namespace
 
 std::string BeginSnapshot(const std::string& snapshot_id) {
@@ -144,15 +224,8 @@ std::string ExtensionMembers() {
 }
 
 std::string Extensions() {
-  // `requires`: what the installed version's control file requires, so that CREATE EXTENSION
-  // can be ordered. pg_available_extension_versions reads the control files on disk, so the
-  // one-time filter skips it for plpgsql (every database has it, it requires nothing).
-  return "SELECT e.oid, e.extname, e.extversion, n.nspname, r.requires "
-         "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-         "LEFT JOIN LATERAL (SELECT string_agg(q::text, ', ' ORDER BY q::text) AS requires "
-         "FROM pg_available_extension_versions v, unnest(v.requires) q "
-         "WHERE e.extname <> 'plpgsql' AND v.name = e.extname AND v.version = e.extversion) r "
-         "ON true";
+  return "SELECT e.oid, e.extname, e.extversion, n.nspname "
+         "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace";
 }
 
 std::string Schemas() {
@@ -295,18 +368,25 @@ std::string Constraints(const Slice& slice) {
          UserSchema("n") + InSlice(slice, "k.conrelid");
 }
 
-std::string Indexes(const Slice& slice) {
+std::string Indexes(const CatalogFeatures& features, const Slice& slice) {
   // Left out: indexes backing a constraint of their table, and index partitions attached to
   // a partitioned index.
-  return "SELECT x.indexrelid, x.indrelid, ic.relname, "
-         "pg_get_indexdef(x.indexrelid) AS definition, x.indisclustered "
-         "FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid "
-         "JOIN pg_class c ON c.oid = x.indrelid "
-         "JOIN pg_namespace n ON n.oid = c.relnamespace "
-         "LEFT JOIN pg_constraint k ON k.conindid = x.indexrelid AND k.conrelid = x.indrelid "
-         "AND k.contype IN ('p', 'u', 'x') "
-         "WHERE c.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition AND k.oid IS NULL AND " +
-         UserSchema("n") + InSlice(slice, "x.indrelid");
+  return IndexQuery(features,
+                    "x.indexrelid, x.indrelid, ic.relname, "
+                    "coalesce(d.built, pg_get_indexdef(x.indexrelid)) AS definition, "
+                    "x.indisclustered",
+                    "c.relkind IN ('r', 'p', 'm') AND NOT ic.relispartition "
+                    "AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = x.indexrelid "
+                    "AND k.conrelid = x.indrelid AND k.contype IN ('p', 'u', 'x')) AND " +
+                        UserSchema("n") + InSlice(slice, "x.indrelid"));
+}
+
+std::string IndexDefinitionCheck(const CatalogFeatures& features) {
+  return IndexQuery(
+      features,
+      "x.indexrelid, n.nspname, ic.relname, d.built, "
+      "pg_get_indexdef(x.indexrelid) AS deparsed",
+      "n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'");
 }
 
 std::string Triggers(const CatalogFeatures& features, const Slice& slice) {

@@ -44,9 +44,16 @@ std::string Sequences();
 std::string Tables(const Slice& slice);
 std::string Columns(const Slice& slice);
 std::string Constraints(const Slice& slice);
-std::string Indexes(const Slice& slice);
+// Index definitions are built from the catalogs where that is sure to give pg_get_indexdef's
+// text byte for byte, and come from pg_get_indexdef otherwise.
+std::string Indexes(const CatalogFeatures& features, const Slice& slice);
 std::string Triggers(const CatalogFeatures& features, const Slice& slice);
 std::string Views(const Slice& slice);
 std::string Routines(const CatalogFeatures& features);
+
+// For tests: every index of the database (but those of temporary schemas) as (indexrelid,
+// nspname, relname, built, deparsed): the definition Indexes() builds (NULL where it asks
+// pg_get_indexdef) beside pg_get_indexdef's.
+std::string IndexDefinitionCheck(const CatalogFeatures& features);
 
 }  // namespace pgtwin::catalog_sql

@@ -38,7 +38,8 @@ Plan QueueQueries(const CatalogFeatures& features, int connections, QueryPool& p
   plan.tables = pool.Add("tables", sql::Tables(all));
   plan.views = pool.Add("views", sql::Views(all));
   for (int i = 0; i < connections; ++i) {
-    plan.indexes.push_back(pool.Add("indexes", sql::Indexes(sql::Slice{i, connections})));
+    plan.indexes.push_back(
+        pool.Add("indexes", sql::Indexes(features, sql::Slice{i, connections})));
   }
   for (int i = 0; i < connections; ++i) {
     plan.columns.push_back(pool.Add("columns", sql::Columns(sql::Slice{i, connections})));
