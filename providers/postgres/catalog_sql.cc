@@ -341,8 +341,10 @@ std::string Columns(const Slice& slice) {
          "WHERE sd.refclassid = 'pg_class'::regclass AND sd.refobjid = a.attrelid "
          "AND sd.refobjsubid = a.attnum AND sd.classid = 'pg_class'::regclass "
          "AND sd.deptype = 'i' LIMIT 1)) END AS identity_sequence, "
-         "CASE WHEN a.attcollation <> 0 AND a.attcollation <> (SELECT t.typcollation "
-         "FROM pg_type t WHERE t.oid = a.atttypid) THEN " +
+         // The collation when it is not the type's: one hashed set of (type, collation) for
+         // the query rather than a pg_type probe per column.
+         "CASE WHEN a.attcollation <> 0 AND (a.atttypid, a.attcollation) NOT IN "
+         "(SELECT t.oid, t.typcollation FROM pg_type t WHERE t.typcollation <> 0) THEN " +
          CollationName("a.attcollation") + " END AS collation, " + SortedList("a.attacl") +
          " AS acl "
          // OFFSET 0 keeps the lateral subquery apart: pg_attribute is read by index, table
