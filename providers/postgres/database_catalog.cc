@@ -14,16 +14,18 @@ namespace {
 
 constexpr char kSnapshotStep[] = "database snapshot";
 
-// Tickets of the queued queries. The costliest queries — indexes (pg_get_indexdef opens
-// every table), columns and constraints — are split into one part per connection, by table.
+// Tickets of the queued queries. The costliest queries — columns, constraints and indexes —
+// are split into one part per connection, by table.
 struct Plan {
   size_t comments, members, extensions, schemas, types, domain_constraints, sequences, tables,
       views, triggers, routines;
-  std::vector<size_t> indexes, columns, constraints;
+  std::vector<size_t> columns, constraints, indexes;
 };
 
-// Queues the queries: the cheap ones the reader needs first, then the costly ones, so the
-// connections share the load and the reader rarely waits.
+// Queues the queries in the order the reader decodes them (the cheap ones it needs first), so
+// the connections share the load and the reader rarely waits. The constraints and the indexes
+// of one part of the tables run on the same connection: deparsing a check constraint, an index
+// predicate or expression opens the table, and the backend that opened it once keeps it.
 Plan QueueQueries(const CatalogFeatures& features, int connections, QueryPool& pool) {
   namespace sql = catalog_sql;
   const sql::Slice all;
@@ -38,15 +40,15 @@ Plan QueueQueries(const CatalogFeatures& features, int connections, QueryPool& p
   plan.tables = pool.Add("tables", sql::Tables(all));
   plan.views = pool.Add("views", sql::Views(all));
   for (int i = 0; i < connections; ++i) {
-    plan.indexes.push_back(
-        pool.Add("indexes", sql::Indexes(features, sql::Slice{i, connections})));
-  }
-  for (int i = 0; i < connections; ++i) {
     plan.columns.push_back(pool.Add("columns", sql::Columns(sql::Slice{i, connections})));
   }
   for (int i = 0; i < connections; ++i) {
-    plan.constraints.push_back(
-        pool.Add("constraints", sql::Constraints(sql::Slice{i, connections})));
+    plan.constraints.push_back(pool.Add("constraints", sql::Constraints(sql::Slice{i, connections}),
+                                        static_cast<size_t>(i)));
+  }
+  for (int i = 0; i < connections; ++i) {
+    plan.indexes.push_back(pool.Add("indexes", sql::Indexes(features, sql::Slice{i, connections}),
+                                    static_cast<size_t>(i)));
   }
   plan.triggers = pool.Add("triggers", sql::Triggers(features, all));
   plan.routines = pool.Add("routines", sql::Routines(features));

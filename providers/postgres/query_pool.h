@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cstddef>
 #include <future>
+#include <mutex>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <thread>
@@ -13,8 +15,9 @@
 namespace pgtwin {
 
 // Runs queued queries over several connections at once: each connection's thread takes the
-// next query in queue order, so the caller decodes early results while the server computes
-// later ones, and heavy queries spread over the connections. One caller; not thread-safe.
+// next query in queue order that is meant for it, so the caller decodes early results while the
+// server computes later ones, and heavy queries spread over the connections. One caller; not
+// thread-safe.
 class QueryPool {
  public:
   // The runners (one per connection) must outlive the pool.
@@ -24,8 +27,10 @@ class QueryPool {
   QueryPool(const QueryPool&) = delete;
   QueryPool& operator=(const QueryPool&) = delete;
 
-  // Queues a query before Start(); returns the ticket to Take() its rows with.
-  size_t Add(const char* step, std::string sql);
+  // Queues a query before Start(); returns the ticket to Take() its rows with. With `runner`,
+  // only connection runner % (number of runners) runs it, after the queries queued before it
+  // for that connection: queries that deparse the same tables can share a backend's caches.
+  size_t Add(const char* step, std::string sql, std::optional<size_t> runner = std::nullopt);
   // Starts running the queued queries.
   void Start();
   // The rows of a queued query, waiting for them; rethrows the error running it raised. After
@@ -38,15 +43,19 @@ class QueryPool {
   struct Query {
     const char* step;
     std::string sql;
+    std::optional<size_t> runner;
+    bool taken = false;
     std::promise<pqxx::result> rows;
   };
 
-  void Work(QueryRunner* runner);
+  // The first query not taken yet that runner `index` may run, marked taken; nullptr when none.
+  Query* Next(size_t index);
+  void Work(size_t index);
 
   std::vector<QueryRunner*> runners_;
   std::vector<Query> queries_;
   std::vector<std::future<pqxx::result>> results_;
-  std::atomic<size_t> next_{0};
+  std::mutex mutex_;  // guards Query::taken
   std::atomic<bool> failed_{false};
   std::vector<std::thread> threads_;
 };
