@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 #include <pqxx/pqxx>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -88,13 +89,28 @@ void ReadDatabase(const ConnTarget& target, const CatalogFeatures& features, int
   if (!task.status.ok() && task.may_vanish) task.vanished = !DatabaseExists(target, dbname);
 }
 
+// Whether the server runs on this machine: reached over a Unix socket or a loopback address.
+bool LocalServer(pqxx::connection& conn) {
+  const char* host = conn.hostname();
+  if (host == nullptr || host[0] == '\0' || host[0] == '/' || host[0] == '@') return true;
+  const std::string name = host;
+  return name == "localhost" || name.rfind("127.", 0) == 0 || name == "::1";
+}
+
 // Reads the tasks' databases, `parallelism` connections at a time: several databases at once,
-// or one database over several connections.
+// or one database over several connections. A database read over several connections splits
+// its costliest queries into one part per connection, each on a backend of its own: the parts
+// cost more server CPU in all than one query (their own catalog scans and caches, and they
+// compete for the cores), which pays off only with a core per part. So when the server runs on
+// this machine (`local_server`), a database gets no more connections than it has cores.
 void ReadDatabases(const ConnTarget& target, const CatalogFeatures& features, int parallelism,
-                   std::atomic<size_t>* sent, std::vector<DatabaseTask>& tasks) {
+                   bool local_server, std::atomic<size_t>* sent, std::vector<DatabaseTask>& tasks) {
   if (tasks.empty()) return;
   parallelism = std::max(parallelism, 1);
   int slices = std::max(1, parallelism / static_cast<int>(tasks.size()));
+  if (local_server) {
+    slices = std::min(slices, std::max(1, static_cast<int>(std::thread::hardware_concurrency())));
+  }
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next++; i < tasks.size(); i = next++) {
@@ -126,6 +142,7 @@ StatusOr<Object> ReadCluster(const std::string& conninfo, const CatalogReadOptio
   std::unique_ptr<pqxx::connection> conn = std::move(*first);
   std::string connected_db = conn->dbname();
   std::string display = target->DisplayName(connected_db);
+  const bool local_server = LocalServer(*conn);
 
   CatalogFeatures features = CatalogFeatures::ForServer(conn->server_version());
   if (features.server_version_num < kOldestServer) {
@@ -165,7 +182,7 @@ StatusOr<Object> ReadCluster(const std::string& conninfo, const CatalogReadOptio
   }
   conn.reset();  // not a database to read (a template or maintenance database)
 
-  ReadDatabases(*target, features, options.parallelism, &sent, tasks);
+  ReadDatabases(*target, features, options.parallelism, local_server, &sent, tasks);
   size_t read = 0;
   for (DatabaseTask& task : tasks) {
     if (task.vanished) continue;
