@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "model/object.h"
 #include "providers/snapshot/json_codec.h"
@@ -193,6 +195,79 @@ TEST(SnapshotJsonTest, InvalidUtf8IsReplacedNotFatal) {
   StatusOr<JsonDocument> doc = ParseObjectJson(ObjectToJson(schema), "s.json");
   ASSERT_TRUE(doc.ok()) << doc.status().message();
   EXPECT_EQ(doc->object.Attr("comment"), "caf\xef\xbf\xbd");
+}
+
+// What ObjectToJson printed when it built the document with nlohmann::ordered_json first; the
+// streaming writer must print exactly the same text.
+nlohmann::ordered_json ReferenceNode(const Object& object, nlohmann::ordered_json node) {
+  node["kind"] = std::string(KindName(object.kind()));
+  node["name"] = object.name();
+  if (!object.attrs().empty()) {
+    node["attrs"] = nlohmann::ordered_json::object();
+    for (const Attribute& a : object.attrs()) node["attrs"][a.name] = a.value;
+  }
+  if (!object.children().empty()) {
+    node["children"] = nlohmann::ordered_json::array();
+    for (const Object& child : object.children()) {
+      node["children"].push_back(ReferenceNode(child, nlohmann::ordered_json::object()));
+    }
+  }
+  return node;
+}
+
+std::string ReferenceJson(const Object& object, const JsonFileHeader& header, bool pretty) {
+  nlohmann::ordered_json root = nlohmann::ordered_json::object();
+  if (header.format) root["format"] = *header.format;
+  if (header.version) root["version"] = *header.version;
+  if (header.all_databases) root["all_databases"] = *header.all_databases;
+  root = ReferenceNode(object, std::move(root));
+  if (header.databases) root["databases"] = *header.databases;
+  return root.dump(pretty ? 2 : -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+         "\n";
+}
+
+TEST(SnapshotJsonTest, WritesWhatTheDomWrote) {
+  Object cluster = SampleCluster();
+  Object& odd = cluster.AddChild(ObjectKind::kDatabase, "odd \"db\" \\ \x01\x1f\x7f");
+  odd.SetAttr("comment",
+              "controls \b\f\n\r\t\x0b\x1b, multibyte \xc3\xbc \xe2\x82\xac \xf0\x9f\x98\x80");
+  odd.SetAttr("invalid",
+              "lone \xff, cut \xc3, overlong \xc0\xaf, surrogate \xed\xa0\x80, end \xe2\x82");
+  odd.SetAttr("key \"quoted\"\n", "");
+  odd.AddChild(ObjectKind::kSchema, "");
+  odd.AddChild(ObjectKind::kSchema, "caf\xe9").SetAttr("x", "\xe9t\xe9");
+  cluster.Normalize();
+  JsonFileHeader full{"pgtwin-snapshot", 3, true, std::vector<std::string>{"a", "caf\xe9", ""}};
+  JsonFileHeader empty_list{std::nullopt, std::nullopt, false, std::vector<std::string>{}};
+  for (const JsonFileHeader& header : {JsonFileHeader{}, full, empty_list}) {
+    for (bool pretty : {true, false}) {
+      EXPECT_EQ(ObjectToJson(cluster, header, pretty), ReferenceJson(cluster, header, pretty))
+          << "pretty " << pretty;
+      Object leaf(ObjectKind::kRole, "r");
+      EXPECT_EQ(ObjectToJson(leaf, header, pretty), ReferenceJson(leaf, header, pretty));
+    }
+  }
+}
+
+// Every one- and two-byte sequence, and every lead byte of a longer one with each possible second
+// byte, inside a string: escaped, copied or replaced exactly as nlohmann does it.
+TEST(SnapshotJsonTest, WritesEveryByteSequenceAsTheDomDid) {
+  std::vector<std::string> samples;
+  for (int a = 0; a < 256; ++a) {
+    for (int b = 0; b < 256; ++b) {
+      samples.push_back({'x', static_cast<char>(a), static_cast<char>(b)});
+      if (a >= 0xe0) {
+        samples.push_back({static_cast<char>(a), static_cast<char>(b), '\x80', '\x80', 'y'});
+        samples.push_back({static_cast<char>(a), static_cast<char>(b), '\xbf', 'y'});
+      }
+    }
+  }
+  for (const std::string& text : samples) {
+    Object schema(ObjectKind::kSchema, text);
+    schema.SetAttr("comment", text);
+    ASSERT_EQ(ObjectToJson(schema, {}, false), ReferenceJson(schema, {}, false))
+        << "bytes of " << ::testing::PrintToString(text);
+  }
 }
 
 }  // namespace
