@@ -126,8 +126,13 @@ void SitePlanner::AlterObject(const DiffEntry& entry, const Place& place) {
   size_t index = AddDraft(op, entry.kind, entry.Key(), place.database, DescribeChanges(entry.attrs),
                           kObjectStage, PhaseOf(desired));
   DraftAction& draft = drafts_[index];
+  std::string path = EntryPathKey(entry);
+  auto group = rebuild_roots_.find(path);
+  bool leads = group != rebuild_roots_.end() && rebuild_groups_[group->second].leader == path;
   if (alter.replace) {
-    draft.action.sql = DropSql(observed, ContextOf(place, true));
+    // A view that leads a rebuild is dropped with the views built on it.
+    bool view = entry.kind == ObjectKind::kView || entry.kind == ObjectKind::kMaterializedView;
+    if (!(leads && view)) draft.action.sql = DropSql(observed, ContextOf(place, true));
     std::vector<std::string> create = CreateNow(desired, context);
     draft.action.sql.insert(draft.action.sql.end(), create.begin(), create.end());
   } else {
@@ -135,10 +140,13 @@ void SitePlanner::AlterObject(const DiffEntry& entry, const Place& place) {
     if (alter.destructive) draft.action.risk = Risk::kDestructive;
   }
   SetReferences(desired, place, alter.replace || AlterProvides(entry.kind), draft);
+  if (group != rebuild_roots_.end()) {
+    JoinRebuildGroup(rebuild_groups_[group->second], leads, place.database, draft);
+  }
   std::string protection = ProtectionAt(place, desired);
   Block(draft, protection);
   Block(draft, policy_.DataLossBlock(op, entry.kind, alter.destructive));
-  if (auto block = replace_blocks_.find(EntryPathKey(entry)); block != replace_blocks_.end()) {
+  if (auto block = replace_blocks_.find(path); block != replace_blocks_.end()) {
     Block(draft, block->second);
   }
   NoteObservedRoles(observed, index);

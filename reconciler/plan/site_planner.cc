@@ -42,11 +42,12 @@ std::vector<DraftAction> SitePlanner::Plan(std::vector<UnmanagedObject>& unmanag
   CollectRoleNames(input_.observed, role_names_);
   DiffResult diff = DiffTrees(*input_.desired, *input_.observed, ignore_);
   CollectDroppedTables(diff);
-  std::map<std::string, std::vector<const DiffEntry*>> changed_views;  // by database
+  // Changes that may have to take views along, by database (see PlanRebuilds).
+  std::map<std::string, std::vector<const DiffEntry*>> changed;
   for (const DiffEntry& entry : diff.entries) {
-    bool view = entry.kind == ObjectKind::kView || entry.kind == ObjectKind::kMaterializedView;
-    if (view && entry.change == ChangeKind::kChanged) {
-      changed_views[entry.database].push_back(&entry);
+    if (entry.change == ChangeKind::kChanged && !entry.database.empty() &&
+        entry.kind != ObjectKind::kCluster) {
+      changed[entry.database].push_back(&entry);
     }
   }
   std::string database;  // entries of a database are contiguous
@@ -55,8 +56,8 @@ std::vector<DraftAction> SitePlanner::Plan(std::vector<UnmanagedObject>& unmanag
     if (entry.kind == ObjectKind::kCluster || Replaced(entry)) continue;
     if (entry.database != database) {
       database = entry.database;
-      auto views = changed_views.find(database);
-      if (views != changed_views.end()) PlanViewRebuilds(views->second);
+      auto changes = changed.find(database);
+      if (changes != changed.end()) PlanRebuilds(changes->second);
       if (Replaced(entry)) continue;
     }
     if (entry.kind == ObjectKind::kRole) {

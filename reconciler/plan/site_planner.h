@@ -94,12 +94,22 @@ class SitePlanner {
   void Block(DraftAction& draft, const std::string& why) const;
 
   // view_rebuild.cc
-  // A view or materialized view whose change needs drop and create takes the views built on
-  // it along: they are dropped with it (dependents first) and created again after it. Plans
-  // those groups for one database, given its changed views and materialized views. A group
-  // whose dependents are not all managed (unmanaged, ignored or protected) is not formed; the
-  // replace is blocked instead (replace_blocks_).
-  void PlanViewRebuilds(const std::vector<const DiffEntry*>& changed_views);
+  // Views built on what a change drops or retypes must go first and come back after: a
+  // replaced view, materialized view, table or routine, a column whose type changes. For one
+  // database, given its changed objects (in diff order), forms the groups of such changes
+  // that share views, plans the views' creation again, and leaves the changes themselves to
+  // AlterObject, which joins them to their group. A change whose views are not all managed
+  // (unmanaged, ignored, protected) forms no group and is blocked (replace_blocks_).
+  void PlanRebuilds(const std::vector<const DiffEntry*>& changed);
+  struct RebuildGroup {
+    size_t id = 0;
+    std::string leader;  // PathKey of the change whose action drops the views
+    std::vector<std::vector<std::string>> drops;  // DROP of each view, dependents first
+  };
+  // The change's action provides the group's name (what is created again waits for it);
+  // the leader's drops the views first, the others wait for the leader.
+  void JoinRebuildGroup(const RebuildGroup& group, bool leads, const std::string& db,
+                        DraftAction& draft) const;
 
   // role_planner.cc
   void PlanRole(const DiffEntry& entry);
@@ -142,6 +152,8 @@ class SitePlanner {
   std::set<std::string> role_names_;      // roles on either side, for role_config names
   std::set<std::string> replaced_paths_;  // objects replaced (PathKey): entries are handled
   std::map<std::string, std::string> replace_blocks_;  // PathKey -> why its replace is blocked
+  std::vector<RebuildGroup> rebuild_groups_;
+  std::map<std::string, size_t> rebuild_roots_;  // PathKey of a change -> its group
   // Tables and columns dropped by prune ("database\x1fschema.table[.column]"): sequences
   // they own go with them.
   std::set<std::string> dropped_owners_;

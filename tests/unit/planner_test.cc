@@ -295,6 +295,31 @@ TEST(PlannerTest, ReplacedViewTakesTheViewsOnItAlong) {
   EXPECT_TRUE(DependsOn(Find(plan, "index:billing.mv.mv_id_idx"), mv));
 }
 
+TEST(PlannerTest, RetypedColumnTakesTheViewsReadingItAlong) {
+  Object desired = ShopCluster();
+  AddView(Billing(desired), "amounts", "app", "billing.invoices");
+  Billing(desired)
+      .FindChild(ObjectKind::kView, "amounts")
+      ->SetAttr("definition", " SELECT x.amount\n   FROM billing.invoices x;");
+  AddView(Billing(desired), "amounts_v", "app", "billing.amounts");
+  desired.Normalize();
+  Object observed = desired;
+  Invoices(observed).FindChild(ObjectKind::kColumn, "amount")->SetAttr("type", "smallint");
+  Plan plan = PlanSite(desired, observed);
+  ExpectWellFormed(plan);
+  // v1 and v2 do not read amount: they stay.
+  EXPECT_THAT(Keys(plan), ElementsAre("column:billing.invoices.amount", "view:billing.amounts",
+                                      "view:billing.amounts_v"));
+  const Action& column = plan.actions[0];
+  ASSERT_EQ(column.sql.size(), 3u);
+  EXPECT_THAT(column.sql[0], HasSubstr("DROP VIEW billing.amounts_v"));
+  EXPECT_THAT(column.sql[1], HasSubstr("DROP VIEW billing.amounts"));
+  EXPECT_THAT(column.sql[2], HasSubstr("ALTER COLUMN amount TYPE integer"));
+  EXPECT_EQ(plan.actions[1].reason, "rebuilt: depends on column:billing.invoices.amount");
+  EXPECT_TRUE(DependsOn(plan.actions[1], column));
+  EXPECT_TRUE(DependsOn(plan.actions[2], plan.actions[1]));
+}
+
 TEST(PlannerTest, ReplaceIsBlockedWhenAnUnmanagedViewDependsOnIt) {
   Object observed = WithMatview("billing.customers");
   AddView(Billing(observed), "dev_view", "app", "billing.on_mv");
