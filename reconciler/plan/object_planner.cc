@@ -157,6 +157,29 @@ void SitePlanner::AlterObject(const DiffEntry& entry, const Place& place) {
   MarkReplaced(entry);
   CreateChildren(desired, ChildPlace(desired, place, protection));
   if (entry.kind == ObjectKind::kColumn) RecreatePartsOnColumn(entry, place);
+  if (entry.kind == ObjectKind::kTable) RecreatePartitions(entry, place);
+}
+
+void SitePlanner::RecreatePartitions(const DiffEntry& table, const Place& place) {
+  // DROP TABLE of a partitioned table drops its partitions.
+  const Object* database = ContextOf(place, false).database;
+  if (database == nullptr) return;
+  Place at_database;
+  at_database.database = place.database;
+  at_database.protection = policy_.Protection(ObjectKind::kDatabase, place.database);
+  for (const Object& schema : database->children()) {
+    if (schema.kind() != ObjectKind::kSchema) continue;
+    Place inside = ChildPlace(schema, at_database, ProtectionAt(at_database, schema));
+    for (const Object& child : schema.children()) {
+      if (child.kind() != ObjectKind::kTable) continue;
+      if (child.Attr("partition_of") != table.qualified_name) continue;
+      std::vector<PathStep> path = {{ObjectKind::kDatabase, place.database},
+                                    {ObjectKind::kSchema, schema.name()},
+                                    {ObjectKind::kTable, child.name()}};
+      if (!replaced_paths_.insert(PathKey(path)).second) continue;
+      CreateObject(child, inside);
+    }
+  }
 }
 
 void SitePlanner::RecreatePartsOnColumn(const DiffEntry& column, const Place& place) {

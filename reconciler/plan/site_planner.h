@@ -139,6 +139,8 @@ class SitePlanner {
   // After a column is replaced: creates again the indexes and constraints of its table that
   // use it (DROP COLUMN dropped them), instead of what the diff says about them.
   void RecreatePartsOnColumn(const DiffEntry& column, const Place& place);
+  // After a table is replaced: creates its partitions again (DROP TABLE dropped them).
+  void RecreatePartitions(const DiffEntry& table, const Place& place);
   void SetReferences(const Object& object, const Place& place, bool provides,
                      DraftAction& draft) const;
   bool DroppedWithItsOwner(const Object& sequence, const Place& place) const;

@@ -165,6 +165,11 @@ std::vector<DriftCase> Cases() {
       {"trigger_function_dropped", "DROP FUNCTION fid.touch() CASCADE"},
       {"schema_dropped", "DROP SCHEMA fid_aux CASCADE"},
       {"table_dropped", "DROP TABLE fid.child"},
+      // Partitioned otherwise: replaced (prune), with its partitions, index and trigger.
+      {"partitioned_table_replaced",
+       "DROP TABLE fid.events; CREATE TABLE fid.events (id bigint NOT NULL, at date NOT NULL, "
+       "payload text, PRIMARY KEY (id, at)) PARTITION BY LIST (at);"
+       "CREATE TABLE fid.events_2024 PARTITION OF fid.events FOR VALUES IN ('2024-01-01');"},
       {"owned_by_changed", "ALTER SEQUENCE fid.seq OWNED BY NONE"},
       // Unmanaged objects that use each other are dropped (prune) in an order that works.
       {"unmanaged_pruned",

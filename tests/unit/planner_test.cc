@@ -350,6 +350,18 @@ TEST(PlannerTest, ReplacedColumnGetsItsIndexesBack) {
             "replacing a column loses its data: needs prune");
 }
 
+TEST(PlannerTest, ReplacedPartitionedTableGetsItsPartitionsBack) {
+  Object observed = ShopCluster();
+  Billing(observed).FindChild(ObjectKind::kTable, "events")->SetAttr("partition_by", "LIST (id)");
+  PlanOptions prune;
+  prune.prune = true;
+  Plan plan = PlanSite(ShopCluster(), observed, prune);
+  ExpectWellFormed(plan);
+  ASSERT_EQ(plan.actions.size(), 2u);
+  const Action& parent = Find(plan, "table:billing.events", ActionOp::kReplace);
+  EXPECT_TRUE(DependsOn(Find(plan, "table:billing.events_1"), parent));
+}
+
 TEST(PlannerTest, UnmanagedObjectsAreKeptWithoutPrune) {
   Object observed = ShopCluster();
   AddColumn(Invoices(observed), "dev_note", "text", 4);
