@@ -85,6 +85,8 @@ class SitePlanner {
   bool Replaced(const DiffEntry& entry) const;
   void MarkReplaced(const DiffEntry& entry);
   void ReportUnmanaged(const DiffEntry& entry);
+  // Remembers that a draft changes an object naming these roles (owner, ACL): a role
+  // dropped by prune waits for it (OrderRoleDrops, at the end).
   void NoteObservedRoles(const Object& observed, size_t draft);
   void RequireRoles(const std::vector<std::string>& roles, DraftAction& draft) const;
   void OrderRoleDrops();
@@ -135,15 +137,21 @@ class SitePlanner {
   void CreateChildren(const Object& object, const Place& place);
   void AlterObject(const DiffEntry& entry, const Place& place);
   void DropObject(const Object& object, const Place& place);
+  // What CREATE leaves out because it names objects created later (a sequence's OWNED BY, a
+  // table's REPLICA IDENTITY USING INDEX), as an ALTER action after them.
   void AddPostCreateActions(const Object& desired, const Place& place, size_t main_draft);
   // After a column is replaced: creates again the indexes and constraints of its table that
   // use it (DROP COLUMN dropped them), instead of what the diff says about them.
   void RecreatePartsOnColumn(const DiffEntry& column, const Place& place);
   // After a table is replaced: creates its partitions again (DROP TABLE dropped them).
   void RecreatePartitions(const DiffEntry& table, const Place& place);
+  // The names a draft on `object` needs (its database, schema, relation, extensions, roles,
+  // what its definitions name) and, when `provides`, the names it makes (plan_graph.h).
   void SetReferences(const Object& object, const Place& place, bool provides,
                      DraftAction& draft) const;
+  // True for a sequence owned by a table or column prune drops: it goes with them.
   bool DroppedWithItsOwner(const Object& sequence, const Place& place) const;
+  // Fills dropped_owners_ from the diff before anything is planned.
   void CollectDroppedTables(const DiffResult& diff);
 
   const SitePlanInput& input_;
