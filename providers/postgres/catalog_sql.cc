@@ -224,8 +224,15 @@ std::string ExtensionMembers() {
 }
 
 std::string Extensions() {
-  return "SELECT e.oid, e.extname, e.extversion, n.nspname "
-         "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace";
+  // `requires`: what the installed version's control file requires, so that CREATE EXTENSION
+  // can be ordered. pg_available_extension_versions reads the control files on disk, so the
+  // one-time filter skips it for plpgsql (every database has it, it requires nothing).
+  return "SELECT e.oid, e.extname, e.extversion, n.nspname, r.requires "
+         "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+         "LEFT JOIN LATERAL (SELECT string_agg(q::text, ', ' ORDER BY q::text) AS requires "
+         "FROM pg_available_extension_versions v, unnest(v.requires) q "
+         "WHERE e.extname <> 'plpgsql' AND v.name = e.extname AND v.version = e.extversion) r "
+         "ON true";
 }
 
 std::string Schemas() {
