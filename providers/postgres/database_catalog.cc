@@ -22,10 +22,11 @@ struct Plan {
   std::vector<size_t> columns, constraints, indexes;
 };
 
-// Queues the queries in the order the reader decodes them (the cheap ones it needs first), so
-// the connections share the load and the reader rarely waits. The constraints and the indexes
-// of one part of the tables run on the same connection: deparsing a check constraint, an index
-// predicate or expression opens the table, and the backend that opened it once keeps it.
+// Queues the queries in the order the reader decodes them (the cheap ones it needs first, the
+// ones that are not split before the parts), so the connections share the load, finish
+// together and the reader rarely waits. The constraints and the indexes of one part of the
+// tables run on the same connection: deparsing a check constraint, an index predicate or
+// expression opens the table, and the backend that opened it once keeps it.
 Plan QueueQueries(const CatalogFeatures& features, int connections, QueryPool& pool) {
   namespace sql = catalog_sql;
   const sql::Slice all;
@@ -39,6 +40,8 @@ Plan QueueQueries(const CatalogFeatures& features, int connections, QueryPool& p
   plan.sequences = pool.Add("sequences", sql::Sequences());
   plan.tables = pool.Add("tables", sql::Tables(all));
   plan.views = pool.Add("views", sql::Views(all));
+  plan.triggers = pool.Add("triggers", sql::Triggers(features, all));
+  plan.routines = pool.Add("routines", sql::Routines(features));
   for (int i = 0; i < connections; ++i) {
     plan.columns.push_back(pool.Add("columns", sql::Columns(sql::Slice{i, connections})));
   }
@@ -50,8 +53,6 @@ Plan QueueQueries(const CatalogFeatures& features, int connections, QueryPool& p
     plan.indexes.push_back(pool.Add("indexes", sql::Indexes(features, sql::Slice{i, connections}),
                                     static_cast<size_t>(i)));
   }
-  plan.triggers = pool.Add("triggers", sql::Triggers(features, all));
-  plan.routines = pool.Add("routines", sql::Routines(features));
   return plan;
 }
 
@@ -73,13 +74,13 @@ void Decode(const Plan& plan, QueryPool& pool, const char*& step, Object& databa
   take("sequences", plan.sequences, &DatabaseReader::AddSequences);
   take("tables", plan.tables, &DatabaseReader::AddTables);
   take("views", plan.views, &DatabaseReader::AddViews);
+  take("triggers", plan.triggers, &DatabaseReader::AddTriggers);
+  take("routines", plan.routines, &DatabaseReader::AddRoutines);
   for (size_t ticket : plan.columns) take("columns", ticket, &DatabaseReader::AddColumns);
   for (size_t ticket : plan.constraints) {
     take("constraints", ticket, &DatabaseReader::AddConstraints);
   }
   for (size_t ticket : plan.indexes) take("indexes", ticket, &DatabaseReader::AddIndexes);
-  take("triggers", plan.triggers, &DatabaseReader::AddTriggers);
-  take("routines", plan.routines, &DatabaseReader::AddRoutines);
   reader.Finish(database);
 }
 

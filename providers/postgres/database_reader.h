@@ -15,8 +15,9 @@ namespace pgtwin {
 // oid, so later rows (columns, indexes, comments, ...) find their parent in constant time;
 // Finish() then hangs everything under its schema and the database. Rows must be added in
 // this order: comments, extension members, extensions, schemas, types, domain constraints,
-// sequences, tables, views, columns, constraints, indexes, triggers, routines (a query split
-// into slices adds each slice's rows in turn). Internal to ReadDatabaseCatalog.
+// sequences, tables, views; then triggers, routines, columns, constraints and indexes in any
+// order (a query split into slices adds each slice's rows in turn). Internal to
+// ReadDatabaseCatalog.
 class DatabaseReader {
  public:
   // PostgreSQL's fixed oids of the catalogs objects are addressed by (pg_depend.classid,
