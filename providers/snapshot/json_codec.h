@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,10 @@ struct JsonDocument {
 // line without spaces, which loads about a third faster.
 std::string ObjectToJson(const Object& object, const JsonFileHeader& header = {},
                          bool pretty = true);
+// Writes what ObjectToJson returns to `out` as it goes, without holding the whole text, and
+// flushes it; kInternal when writing fails.
+Status WriteObjectJson(const Object& object, std::FILE* out, const JsonFileHeader& header = {},
+                       bool pretty = true);
 
 // Parses what ObjectToJson writes (indented or not) and returns the tree normalized. `file` names
 // the input in errors: `file:line:col: message` for JSON syntax errors (truncation included), and

@@ -1,5 +1,6 @@
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -10,17 +11,33 @@
 namespace pgtwin {
 namespace {
 
-// Writes the tree as text straight into one string, exactly as nlohmann::ordered_json's dump()
-// would print the same document (indent 2 or none, ensure_ascii off, invalid UTF-8 replaced),
-// without building the document first: for a dump of a large catalog, building, printing and
-// freeing a DOM of a million small values cost more than the rest of the output.
+// Writes the tree as text, exactly as nlohmann::ordered_json's dump() would print the same
+// document (indent 2 or none, ensure_ascii off, invalid UTF-8 replaced), without building the
+// document first: for a dump of a large catalog, building, printing and freeing a DOM of a
+// million small values cost more than the rest of the output. The text goes into one string,
+// or with a `sink`, to that file a chunk at a time.
 class JsonWriter {
  public:
-  explicit JsonWriter(bool pretty) : pretty_(pretty) {}
+  explicit JsonWriter(bool pretty, std::FILE* sink = nullptr) : pretty_(pretty), sink_(sink) {}
 
+  // Room for `bytes` of text, so that a long text is not copied as the string grows.
+  void Reserve(size_t bytes) { out_.reserve(bytes); }
+
+  // The text, with its final newline.
   std::string Finish() && {
     out_ += '\n';
     return std::move(out_);
+  }
+  // With a sink: writes the rest of the text and its final newline; false when a write failed.
+  bool FinishToSink() {
+    out_ += '\n';
+    Flush();
+    return ok_;
+  }
+
+  // With a sink, writes what was buffered once there is a chunk of it.
+  void MaybeFlush() {
+    if (sink_ != nullptr && out_.size() >= kChunk) Flush();
   }
 
   void BeginObject() { Open('{'); }
@@ -168,7 +185,16 @@ class JsonWriter {
     return true;
   }
 
+  void Flush() {
+    ok_ = ok_ && std::fwrite(out_.data(), 1, out_.size(), sink_) == out_.size();
+    out_.clear();
+  }
+
+  static constexpr size_t kChunk = 1 << 16;
+
   bool pretty_;
+  std::FILE* sink_;
+  bool ok_ = true;
   std::string out_;
   int depth_ = 0;
   bool first_ = true;
@@ -196,15 +222,23 @@ void WriteNode(const Object& object, JsonWriter& w) {
       w.BeginObject();
       WriteNode(child, w);
       w.EndObject();
+      w.MaybeFlush();
     }
     w.EndArray();
   }
 }
 
-}  // namespace
+// At least the length of the object's indented text when no string needs escaping: its
+// strings plus, per line, the indent and the quotes, colon, comma and newline around them.
+size_t SizeGuess(const Object& object, size_t depth) {
+  const size_t indent = 2 * (depth + 2);
+  size_t size = 8 * (indent + 16) + KindName(object.kind()).size() + object.name().size();
+  for (const Attribute& a : object.attrs()) size += indent + 8 + a.name.size() + a.value.size();
+  for (const Object& child : object.children()) size += SizeGuess(child, depth + 2);
+  return size;
+}
 
-std::string ObjectToJson(const Object& object, const JsonFileHeader& header, bool pretty) {
-  JsonWriter w(pretty);
+void WriteDocument(const Object& object, const JsonFileHeader& header, JsonWriter& w) {
   w.BeginObject();
   if (header.format) {
     w.Key("format");
@@ -226,7 +260,26 @@ std::string ObjectToJson(const Object& object, const JsonFileHeader& header, boo
     w.EndArray();
   }
   w.EndObject();
+}
+
+}  // namespace
+
+std::string ObjectToJson(const Object& object, const JsonFileHeader& header, bool pretty) {
+  JsonWriter w(pretty);
+  // Pages reserved beyond what is written are never touched, so a generous guess costs little.
+  w.Reserve(SizeGuess(object, 0) + 4096);
+  WriteDocument(object, header, w);
   return std::move(w).Finish();
+}
+
+Status WriteObjectJson(const Object& object, std::FILE* out, const JsonFileHeader& header,
+                       bool pretty) {
+  JsonWriter w(pretty, out);
+  WriteDocument(object, header, w);
+  if (!w.FinishToSink() || std::fflush(out) != 0) {
+    return Status(StatusCode::kInternal, "cannot write the JSON text");
+  }
+  return Status::Ok();
 }
 
 }  // namespace pgtwin

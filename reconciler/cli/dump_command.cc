@@ -27,17 +27,20 @@ struct DumpOptions {
   bool stats = false;
 };
 
-std::string Render(const Object& cluster, const std::string& format) {
-  if (format == "json") return ObjectToJson(cluster);
-  if (format == "yaml") return ObjectToYaml(cluster);
-  return RenderTree(cluster);
-}
-
-Status WriteStdout(const std::string& text) {
-  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-    return Status(StatusCode::kInternal, "cannot write to standard output");
+// Prints the tree in `format`; JSON is written as it is produced (a large catalog's text need
+// not be held whole).
+Status WriteStdout(const Object& cluster, const std::string& format) {
+  if (format == "json") {
+    Status status = WriteObjectJson(cluster, stdout);
+    if (status.ok()) return status;
+  } else {
+    const std::string text = format == "yaml" ? ObjectToYaml(cluster) : RenderTree(cluster);
+    if (std::fwrite(text.data(), 1, text.size(), stdout) == text.size() &&
+        std::fflush(stdout) == 0) {
+      return Status::Ok();
+    }
   }
-  return Status::Ok();
+  return Status(StatusCode::kInternal, "cannot write to standard output");
 }
 
 Status RunDump(const DumpOptions& options) {
@@ -58,7 +61,7 @@ Status RunDump(const DumpOptions& options) {
     spdlog::info("wrote snapshot {}", options.output);
   }
   if (options.output.empty() || options.format_given) {
-    Status status = WriteStdout(Render(source->cluster, options.format));
+    Status status = WriteStdout(source->cluster, options.format);
     if (!status.ok()) return status;
   }
   if (options.stats) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -226,6 +227,20 @@ std::string ReferenceJson(const Object& object, const JsonFileHeader& header, bo
          "\n";
 }
 
+// What WriteObjectJson writes to a file.
+std::string WrittenJson(const Object& object, const JsonFileHeader& header, bool pretty) {
+  std::FILE* file = std::tmpfile();
+  EXPECT_NE(file, nullptr);
+  if (file == nullptr) return "";
+  Status status = WriteObjectJson(object, file, header, pretty);
+  EXPECT_TRUE(status.ok()) << status.message();
+  std::string text(static_cast<size_t>(std::ftell(file)), '\0');
+  std::rewind(file);
+  EXPECT_EQ(std::fread(text.data(), 1, text.size(), file), text.size());
+  std::fclose(file);
+  return text;
+}
+
 TEST(SnapshotJsonTest, WritesWhatTheDomWrote) {
   Object cluster = SampleCluster();
   Object& odd = cluster.AddChild(ObjectKind::kDatabase, "odd \"db\" \\ \x01\x1f\x7f");
@@ -245,6 +260,7 @@ TEST(SnapshotJsonTest, WritesWhatTheDomWrote) {
           << "pretty " << pretty;
       Object leaf(ObjectKind::kRole, "r");
       EXPECT_EQ(ObjectToJson(leaf, header, pretty), ReferenceJson(leaf, header, pretty));
+      EXPECT_EQ(WrittenJson(cluster, header, pretty), ReferenceJson(cluster, header, pretty));
     }
   }
 }
