@@ -71,6 +71,10 @@ Status RunDump(const DumpOptions& options) {
                  "pgtwin: dump stats: queries=%zu databases=%zu objects=%zu elapsed=%.3fs\n",
                  source->queries, databases, objects, seconds);
   }
+  // The tree is left to the operating system: the process ends right after, and freeing a
+  // large catalog's tree object by object would take a noticeable part of the dump (0.08 s of
+  // 1.5 s for 124,000 objects).
+  static_cast<void>(new Object(std::move(source->cluster)));
   return Status::Ok();
 }
 
