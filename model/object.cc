@@ -21,9 +21,13 @@ void Object::SetAttr(std::string_view name, std::string value) {
   }
   if (it != attrs_.end()) {
     it->value = std::move(value);
-  } else {
-    attrs_.push_back({std::string(name), std::move(value)});
+    return;
   }
+  // Inserted before the first attribute named after it: attributes set only through here stay
+  // sorted, which spares Normalize() the work.
+  auto at =
+      std::find_if(attrs_.begin(), attrs_.end(), [&](const Attribute& a) { return name < a.name; });
+  attrs_.insert(at, {std::string(name), std::move(value)});
 }
 
 void Object::SetFlag(std::string_view name, bool value) { SetAttr(name, value ? "true" : ""); }
