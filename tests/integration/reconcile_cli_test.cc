@@ -27,6 +27,7 @@
 #include "providers/postgres/target_lock.h"
 #include "providers/snapshot/snapshot_dir.h"
 #include "tests/integration/pg_test_env.h"
+#include "tests/integration/reconcile_fixture.h"
 
 namespace pgtwin {
 namespace {
@@ -73,105 +74,11 @@ constexpr char kShopSql[] = R"sql(
   GRANT SELECT ON app.customer_totals TO {reader};
 )sql";
 
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + 1)) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  ASSERT_TRUE(out.good()) << path;
-}
-
-// A Prod snapshot of one database with two roles of its own, an environment spec whose single
-// site is the fixture server, and the names to clean up.
-class ReconcileCliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    static int counter = 0;
-    prefix_ = "rc_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
-    environment_ = Replace(prefix_, "_", "-");
-    owner_ = prefix_ + "_owner";
-    reader_ = prefix_ + "_reader";
-    dir_ = testing::TempDir();
-  }
-
-  void TearDown() override {
-    if (!database_.empty()) testing::DropDatabase(database_);
-    RunSql("postgres", "DROP ROLE IF EXISTS " + owner_ + "; DROP ROLE IF EXISTS " + reader_);
-  }
-
-  // Makes the source database from `sql` ({owner}/{reader} replaced), dumps it as the Prod
-  // snapshot keeping only this test's roles, then drops the database and the roles.
-  void MakeProd(const std::string& sql) {
-    RunSql("postgres", "CREATE ROLE " + owner_ + " NOLOGIN; CREATE ROLE " + reader_ +
-                           " LOGIN CONNECTION LIMIT 3");
-    database_ = testing::CreateDatabase(prefix_, "");
-    RunSql("postgres", "ALTER DATABASE " + database_ + " OWNER TO " + owner_);
-    RunSql(database_, Replace(Replace(sql, "{owner}", owner_), "{reader}", reader_));
-    CommandResult dump = RunPgtwin(
-        {"dump", "--source", testing::DatabaseConninfo(database_), "--output", dir_ + "/prod"});
-    ASSERT_EQ(dump.exit_code, 0) << dump.err;
-    StatusOr<Snapshot> snapshot = LoadSnapshot(dir_ + "/prod");
-    ASSERT_TRUE(snapshot.ok()) << snapshot.status().message();
-    std::erase_if(snapshot->cluster.mutable_children(), [this](const Object& child) {
-      return child.kind() == ObjectKind::kRole && !child.name().starts_with(prefix_);
-    });
-    ASSERT_TRUE(WriteSnapshot(snapshot->cluster, snapshot->all_databases, dir_ + "/prod").ok());
-    testing::DropDatabase(database_);
-    RunSql("postgres", "DROP ROLE " + owner_ + "; DROP ROLE " + reader_);
-  }
-
-  // Writes the spec; `extra` is appended (more sites, policy, ...).
-  std::string WriteSpec(const std::string& sites_yaml = "", const std::string& extra = "",
-                        const std::string& passwords = "none") {
-    std::string path = dir_ + "/env.yaml";
-    WriteFile(path, "environment: " + environment_ +
-                        "\n"
-                        "prod: { snapshot: prod }\n"
-                        "sites:\n"
-                        "  dc1: { host: 127.0.0.1, port: " +
-                        std::to_string(testing::TestServerPort()) + ", user: postgres }\n" +
-                        sites_yaml + "databases:\n  - { name: " + database_ +
-                        " }\n"
-                        "roles: { passwords: " +
-                        passwords + " }\n" + extra);
-    return path;
-  }
-
-  // Runs `pgtwin reconcile SPEC ARGS... --output json` and parses what it printed.
-  nlohmann::json ReconcileJson(const std::string& spec, std::vector<std::string> args,
-                               int expected_exit) {
-    args.insert(args.begin(), {"reconcile", spec, "--output", "json"});
-    CommandResult r = RunPgtwin(args);
-    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
-    nlohmann::json json = nlohmann::json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(json.is_discarded()) << r.out;
-    return json;
-  }
-
-  std::string prefix_;
-  std::string environment_;
-  std::string owner_;
-  std::string reader_;
-  std::string dir_;
-  std::string database_;
-};
-
-bool DatabaseExists(const std::string& name) {
-  pqxx::connection conn(testing::DatabaseConninfo("postgres"));
-  pqxx::nontransaction work(conn);
-  return !work.exec("SELECT 1 FROM pg_database WHERE datname = " + work.quote(name)).empty();
-}
-
-std::vector<std::string> Keys(const nlohmann::json& actions) {
-  std::vector<std::string> keys;
-  for (const auto& action : actions) keys.push_back(action["key"]);
-  return keys;
-}
+using ReconcileCliTest = testing::ReconcileFixture;
+using testing::Keys;
+using testing::Replace;
+using testing::WriteFile;
+using testing::DatabaseExists;
 
 TEST_F(ReconcileCliTest, BuildsFromEmptyThenChangesNothing) {
   MakeProd(kShopSql);
