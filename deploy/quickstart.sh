@@ -11,6 +11,9 @@
 #      apply, then a second --dry-run that plans nothing
 #   7. diffs Prod against Test again: only the shards the spec does not carry differ
 #
+# PGTWIN_SANDBOX_DIR and PGTWIN_SANDBOX_PORT put the sandbox elsewhere (deploy/sandbox.sh); step 6
+# then reconciles from `deploy/sandbox.sh spec`, written to sandbox.yaml in the sandbox directory.
+#
 # Run it again at any time: each step leaves what is already there alone, and the snapshot is
 # taken afresh. Stop the sandbox with `deploy/sandbox.sh down` (`--purge` deletes it).
 set -euo pipefail
@@ -80,8 +83,16 @@ case $rc in
   *) echo "quickstart: pgtwin diff failed with exit $rc" >&2; exit 1 ;;
 esac
 
-step 6/7 "Reconciling Test from its spec (specs/sandbox.yaml)"
 spec=specs/sandbox.yaml
+if [ -n "${PGTWIN_SANDBOX_DIR:-}" ] || [ -n "${PGTWIN_SANDBOX_PORT:-}" ]; then
+  spec="$root/sandbox.yaml"
+fi
+step 6/7 "Reconciling Test from its spec ($spec)"
+if [ "$spec" != specs/sandbox.yaml ]; then
+  echo "\$ deploy/sandbox.sh spec > $spec   # specs/sandbox.yaml for this sandbox's directory and ports"
+  "$sandbox" spec > "$spec"
+  echo
+fi
 echo "\$ pgtwin validate $spec"
 "$pgtwin" validate "$spec"
 echo

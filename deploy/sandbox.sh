@@ -6,6 +6,8 @@
 #   deploy/sandbox.sh status             which instances are running (exit 0 when all are)
 #   deploy/sandbox.sh down [--purge]     stop them; --purge also deletes the sandbox directory
 #   deploy/sandbox.sh uri INSTANCE [DB]  print the connection URI of INSTANCE (database DB)
+#   deploy/sandbox.sh spec               print specs/sandbox.yaml for this sandbox: its directory
+#                                        and ports in place of the default instance's
 #   deploy/sandbox.sh load CONNINFO [prod|int]
 #                                        load the Prod shape (roles, databases, structures) into
 #                                        the empty server CONNINFO names, e.g. a test server
@@ -20,6 +22,8 @@
 # Environment: PGTWIN_SANDBOX_DIR (default /var/tmp/pgtwin-sandbox), PGTWIN_SANDBOX_PORT (base
 # port, default 6500). `up` is idempotent: running instances are left alone and the shape is
 # loaded only into an instance that never had it. Every SQL error stops loading and fails `up`.
+# specs/sandbox.yaml is the spec of the default sandbox; with either variable set, give pgtwin
+# the output of `spec` instead (deploy/quickstart.sh does).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,7 +39,7 @@ instances=(prod-dc1 prod-dc2 int test-dc1 test-dc2)
 declare -A shape_env=([prod-dc1]=prod [prod-dc2]=prod [int]=int)
 
 usage() {
-  sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 64
 }
 
@@ -188,6 +192,34 @@ cmd_down() {
   fi
 }
 
+# Prints specs/sandbox.yaml, the spec of the default sandbox (/var/tmp/pgtwin-sandbox, base port
+# 6500), with this sandbox's directory and ports in their place: the snapshot path, INT's port
+# and the two Test sites' ports. For the default sandbox that is the file itself, byte for byte.
+# Fails when the file no longer has one of the values it rewrites, rather than print a spec that
+# still points at the default sandbox.
+cmd_spec() {
+  local file="$here/../specs/sandbox.yaml" default_root=/var/tmp/pgtwin-sandbox text old new
+  local -A rewrites=(
+    ["prod: { snapshot: $default_root/"]="prod: { snapshot: $root/"
+    ["@127.0.0.1:6502/"]="@127.0.0.1:$(port_of int)/"
+    ["dc1: { host: 127.0.0.1, port: 6503,"]="dc1: { host: 127.0.0.1, port: $(port_of test-dc1),"
+    ["dc2: { host: 127.0.0.1, port: 6504,"]="dc2: { host: 127.0.0.1, port: $(port_of test-dc2),"
+  )
+  [[ $root =~ ^[A-Za-z0-9_./+-]+$ ]] \
+    || die "the sandbox directory '$root' has characters a spec cannot hold unquoted"
+  text=$(cat "$file") || die "cannot read $file"
+  for old in "${!rewrites[@]}"; do
+    new=${rewrites[$old]}
+    [[ $text == *"$old"* ]] || die "specs/sandbox.yaml has no '$old' to rewrite for this sandbox"
+    text=${text//"$old"/"$new"}
+  done
+  if [ "$root" != "$default_root" ] || [ "$base" -ne 6500 ]; then
+    echo "# Written by 'deploy/sandbox.sh spec' from specs/sandbox.yaml for the sandbox in $root" \
+      "(base port $base)."
+  fi
+  printf '%s\n' "$text"
+}
+
 case "${1:-}" in
   up) [ $# -eq 1 ] || usage; cmd_up ;;
   status) [ $# -eq 1 ] || usage; cmd_status ;;
@@ -197,6 +229,7 @@ case "${1:-}" in
     port_of "$2" >/dev/null
     uri_of "$2" "${3:-}"
     ;;
+  spec) [ $# -eq 1 ] || usage; cmd_spec ;;
   load)
     if [ $# -lt 2 ] || [ $# -gt 3 ]; then usage; fi
     case "${3:-prod}" in prod | int) ;; *) usage ;; esac
