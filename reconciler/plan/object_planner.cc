@@ -33,6 +33,19 @@ std::vector<std::string> CreateNow(const Object& object, const DdlContext& conte
   return CreateSql(now, context);
 }
 
+// DROP INDEX of a table's replica identity index leaves the table without one: the statement
+// naming it again after the index is created again, or "".
+std::string IdentityAgain(const Object& index, const Place& place, const DdlContext& context) {
+  if (index.kind() != ObjectKind::kIndex || context.database == nullptr) return "";
+  const Object* schema = context.database->FindChild(ObjectKind::kSchema, place.schema);
+  const Object* table =
+      schema == nullptr ? nullptr : schema->FindChild(ObjectKind::kTable, place.relation);
+  std::string identity = std::string(kIndexIdentity) + index.name();
+  if (table == nullptr || table->Attr("replica_identity") != identity) return "";
+  return "ALTER TABLE " + ddl::QuoteQualified(place.schema, place.relation) +
+         " REPLICA IDENTITY USING INDEX " + ddl::QuoteIdent(index.name());
+}
+
 // Alterations keep the names they provide only for kinds others may need in their new
 // shape; a changed table or sequence (OWNED BY, REPLICA IDENTITY, ...) is not one of them, so
 // those alterations can wait for the objects they name without creating cycles.
@@ -135,6 +148,9 @@ void SitePlanner::AlterObject(const DiffEntry& entry, const Place& place) {
     if (!(leads && view)) draft.action.sql = DropSql(observed, ContextOf(place, true));
     std::vector<std::string> create = CreateNow(desired, context);
     draft.action.sql.insert(draft.action.sql.end(), create.begin(), create.end());
+    if (std::string identity = IdentityAgain(desired, place, context); !identity.empty()) {
+      draft.action.sql.push_back(std::move(identity));
+    }
   } else {
     draft.action.sql = std::move(alter.sql);
     if (alter.destructive) draft.action.risk = Risk::kDestructive;
@@ -142,6 +158,11 @@ void SitePlanner::AlterObject(const DiffEntry& entry, const Place& place) {
   SetReferences(desired, place, alter.replace || AlterProvides(entry.kind), draft);
   if (group != rebuild_roots_.end()) {
     JoinRebuildGroup(rebuild_groups_[group->second], leads, place.database, draft);
+  }
+  if (auto drops = dependent_drops_.find(path); drops != dependent_drops_.end()) {
+    // What would stop the DROP goes first; its re-creation waits for this action.
+    draft.action.sql.insert(draft.action.sql.begin(), drops->second.begin(), drops->second.end());
+    draft.provides.push_back(RefName('q', place.database, path));
   }
   std::string protection = ProtectionAt(place, desired);
   Block(draft, protection);

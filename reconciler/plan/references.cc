@@ -121,6 +121,36 @@ bool MentionsIdentifier(std::string_view text, std::string_view name) {
   return false;
 }
 
+std::vector<std::string> ColumnListAfter(std::string_view text, std::string_view marker) {
+  size_t at = text.find(marker);
+  if (at == std::string_view::npos) return {};
+  size_t pos = text.find('(', at + marker.size());
+  if (pos == std::string_view::npos) return {};
+  std::vector<std::string> columns;
+  std::string ident;
+  ++pos;
+  while (true) {
+    while (pos < text.size() && text[pos] == ' ') ++pos;
+    if (!ReadIdent(text, pos, ident)) return {};
+    columns.push_back(ident);
+    while (pos < text.size() && text[pos] == ' ') ++pos;
+    if (pos >= text.size()) return {};
+    if (text[pos] == ')') return columns;
+    if (text[pos] != ',') return {};  // an expression, an operator class, ...
+    ++pos;
+  }
+}
+
+std::optional<QualifiedRef> ForeignKeyTable(std::string_view definition) {
+  constexpr std::string_view kReferences = "REFERENCES ";
+  size_t at = definition.find(kReferences);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view rest = definition.substr(at + kReferences.size());
+  std::vector<QualifiedRef> names = MentionedNames(rest.substr(0, rest.find('(')));
+  if (names.empty()) return std::nullopt;
+  return names.front();
+}
+
 bool HasSqlStandardBody(const Object& routine) {
   if (routine.Attr("language") != "sql") return false;
   const std::string& body = routine.Attr("body");

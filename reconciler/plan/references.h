@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +22,15 @@ std::vector<QualifiedRef> MentionedNames(std::string_view text);
 // True when `name` appears in `text` as an identifier (quoted or not, not as part of a
 // longer one): a column an index or constraint definition uses.
 bool MentionsIdentifier(std::string_view text, std::string_view name);
+
+// The identifiers of the first parenthesized list after the first `marker` in `text`
+// (unquoted): the columns of "PRIMARY KEY (a, b)" after "KEY", of an index definition after
+// " USING ", of a foreign key's referenced columns after "REFERENCES ". Empty when there is no
+// such list or an element is not a plain identifier (an expression).
+std::vector<std::string> ColumnListAfter(std::string_view text, std::string_view marker);
+
+// The table a foreign key definition ("FOREIGN KEY (a) REFERENCES s.t(b) ...") references.
+std::optional<QualifiedRef> ForeignKeyTable(std::string_view definition);
 
 // The text of the attributes through which an object can use other schema objects (types,
 // tables, functions, sequences, views), by kind: column types and defaults, definitions,

@@ -57,7 +57,11 @@ std::vector<DraftAction> SitePlanner::Plan(std::vector<UnmanagedObject>& unmanag
     if (entry.database != database) {
       database = entry.database;
       auto changes = changed.find(database);
-      if (changes != changed.end()) PlanRebuilds(changes->second);
+      if (changes != changed.end()) {
+        std::vector<DependentRoot> roots = FindReplaceDependents(changes->second);
+        PlanRebuilds(changes->second);
+        PlanDependentRebuilds(roots);
+      }
       if (Replaced(entry)) continue;
     }
     if (entry.kind == ObjectKind::kRole) {

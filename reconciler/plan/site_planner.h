@@ -11,6 +11,7 @@
 #include "model/plan.h"
 #include "reconciler/diff/ignore_rules.h"
 #include "reconciler/plan/ddl.h"
+#include "reconciler/plan/dependents.h"
 #include "reconciler/plan/plan_graph.h"
 #include "reconciler/plan/plan_policy.h"
 #include "reconciler/plan/planner.h"
@@ -113,6 +114,27 @@ class SitePlanner {
   void JoinRebuildGroup(const RebuildGroup& group, bool leads, const std::string& db,
                         DraftAction& draft) const;
 
+  // dependent_rebuild.cc
+  // A replaced object and what its DROP would trip over besides views (dependents.h).
+  struct DependentRoot {
+    const DiffEntry* entry = nullptr;
+    std::vector<Dependent> found;
+    std::vector<Place> places;           // of each dependent
+    std::vector<const Object*> desired;  // each dependent's desired counterpart, or null
+  };
+  // For one database's changed objects: the replaces policy lets run that have dependents.
+  // A replace with a dependent that cannot be taken along (data, unmanaged, protected) is
+  // blocked (replace_blocks_) and left out. Runs before PlanRebuilds.
+  std::vector<DependentRoot> FindReplaceDependents(const std::vector<const DiffEntry*>& changed);
+  // Why a dependent cannot be dropped and created again, or "".
+  std::string DependentBlock(const Dependent& d, const Place& place, const Object* desired) const;
+  // For each root not blocked since (PlanRebuilds): the statements its action runs first
+  // (dependent_drops_) and the actions creating the dependents again after it.
+  void PlanDependentRebuilds(const std::vector<DependentRoot>& roots);
+  void RebuildDependent(const Dependent& d, const Place& place, const Object* desired,
+                        const DiffEntry& root, const std::string& root_name,
+                        std::vector<std::string>& drops);
+
   // role_planner.cc
   void PlanRole(const DiffEntry& entry);
   void CreateRole(const Object& role);
@@ -164,6 +186,10 @@ class SitePlanner {
   std::map<std::string, std::string> replace_blocks_;  // PathKey -> why its replace is blocked
   std::vector<RebuildGroup> rebuild_groups_;
   std::map<std::string, size_t> rebuild_roots_;  // PathKey of a change -> its group
+  // PathKey of a replaced object -> what its action drops first (dependent_rebuild.cc).
+  std::map<std::string, std::vector<std::string>> dependent_drops_;
+  // PathKey of a dependent -> the draft creating it again.
+  std::map<std::string, size_t> dependent_recreations_;
   // Tables and columns dropped by prune ("database\x1fschema.table[.column]"): sequences
   // they own go with them.
   std::set<std::string> dropped_owners_;

@@ -80,7 +80,7 @@ size_t FindSet(std::vector<size_t>& parent, size_t i) {
 }
 
 // The name whose users a change must drop and create again, or "" when none need to: a
-// replaced view, table or routine; a column whose type changes (ALTER COLUMN TYPE refuses
+// replaced view, table, routine or type; a column whose type changes (ALTER COLUMN TYPE refuses
 // while a view uses it) or that is replaced.
 std::string RebuildName(const DiffEntry& entry, const Place& place, const AlterSqlResult& alter) {
   const Object& desired = *entry.source;
@@ -90,6 +90,8 @@ std::string RebuildName(const DiffEntry& entry, const Place& place, const AlterS
     case ObjectKind::kTable:
     case ObjectKind::kFunction:
     case ObjectKind::kProcedure:
+    case ObjectKind::kAggregate:
+    case ObjectKind::kType:
       return alter.replace ? NameKey(place.schema, BareName(desired)) : "";
     case ObjectKind::kColumn: {
       bool retyped = std::any_of(entry.attrs.begin(), entry.attrs.end(), [](const auto& c) {
@@ -122,6 +124,7 @@ void SitePlanner::PlanRebuilds(const std::vector<const DiffEntry*>& changed) {
   for (const DiffEntry* entry : changed) {
     Place place = PlaceOf(*entry);
     if (!ProtectionAt(place, *entry->source).empty()) continue;
+    if (replace_blocks_.count(EntryPathKey(*entry)) > 0) continue;
     AlterSqlResult alter =
         AlterSql(*entry->source, *entry->target, entry->attrs, ContextOf(place, false));
     ActionOp op = alter.replace ? ActionOp::kReplace : ActionOp::kAlter;
