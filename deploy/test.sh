@@ -3,8 +3,8 @@
 #
 #   1. installs the Debian packages (deploy/install-deps.sh; quick when all are present)
 #   2. builds everything in build/ (RelWithDebInfo)
-#   3. runs every test there: unit, and integration against a real PostgreSQL 15 that the ctest
-#      fixture starts and stops
+#   3. runs every test there: unit, integration against a real PostgreSQL 15 that the ctest
+#      fixture starts and stops, and e2e on a sandbox of its own (tests/e2e/)
 #   4. builds the unit tests again with AddressSanitizer and UBSan in build-asan/ and runs them
 #
 # Run from anywhere, as root on a fresh Debian 12 machine (or as any user once the packages are
@@ -26,7 +26,7 @@ step "Building build/ (RelWithDebInfo, -j$jobs)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$jobs"
 
-step "Running every test in build/ (unit and integration)"
+step "Running every test in build/ (unit, integration and e2e)"
 # Integration tests mostly wait on PostgreSQL and the CLI: run twice as many as there are cores.
 ctest --test-dir build --output-on-failure --no-tests=error -j $((2 * jobs)) \
   || failed+=("tests in build/")
