@@ -22,6 +22,7 @@
 # Environment: PGTWIN_SANDBOX_DIR (default /var/tmp/pgtwin-sandbox), PGTWIN_SANDBOX_PORT (base
 # port, default 6500). `up` is idempotent: running instances are left alone and the shape is
 # loaded only into an instance that never had it. Every SQL error stops loading and fails `up`.
+# The instances are started (and loaded), or stopped, at the same time.
 # specs/sandbox.yaml is the spec of the default sandbox; with either variable set, give pgtwin
 # the output of `spec` instead (deploy/quickstart.sh does).
 set -euo pipefail
@@ -128,32 +129,46 @@ print_table() {
 
 port_in_use() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 
+# Starts instance `name` unless it runs, and loads the shape into it unless it ever had it.
+up_one() {
+  local name=$1 dir="$root/$1" port
+  port=$(port_of "$name")
+  if ! is_running "$name"; then
+    echo "sandbox: starting $name on 127.0.0.1:$port"
+    "$pg_instance" start "$dir" "$port" || exit 1
+  fi
+  if [ -n "${shape_env[$name]:-}" ] && [ ! -f "$dir/shape-loaded" ]; then
+    echo "sandbox: loading the Prod shape into $name"
+    recovery_hint="$name is half loaded; start over with 'deploy/sandbox.sh down --purge'"
+    load_shape "host=$dir port=$port user=postgres" "${shape_env[$name]}"
+    echo "${shape_env[$name]} $(date -u +%FT%TZ)" > "$dir/shape-loaded"
+  fi
+}
+
+# Brings every instance up, all at the same time (initdb and loading take most of the time).
 cmd_up() {
-  local name dir port
+  local name port failed=()
+  local -A jobs=()
   if [ -n "${PGTWIN_SANDBOX_PORT:-}" ] && [ "$PGTWIN_SANDBOX_PORT" != "$base" ]; then
     die "$root was created with base port $base, not PGTWIN_SANDBOX_PORT=$PGTWIN_SANDBOX_PORT" \
       "(run 'deploy/sandbox.sh down --purge' to start over on another port)"
   fi
+  for name in "${instances[@]}"; do
+    port=$(port_of "$name")
+    if ! is_running "$name" && port_in_use "$port"; then
+      die "port $port for $name is taken by another program" \
+        "(set PGTWIN_SANDBOX_PORT to another base port)"
+    fi
+  done
   mkdir -p "$root"
   chmod 755 "$root"
   [ -f "$stamp" ] || echo "base_port=$base" > "$stamp"
   for name in "${instances[@]}"; do
-    dir="$root/$name"
-    port=$(port_of "$name")
-    if ! is_running "$name"; then
-      port_in_use "$port" && die "port $port for $name is taken by another program" \
-        "(set PGTWIN_SANDBOX_PORT to another base port)"
-      echo "sandbox: starting $name on 127.0.0.1:$port"
-      "$pg_instance" start "$dir" "$port"
-    fi
-    if [ -n "${shape_env[$name]:-}" ] && [ ! -f "$dir/shape-loaded" ]; then
-      echo "sandbox: loading the Prod shape into $name"
-      recovery_hint="$name is half loaded; start over with 'deploy/sandbox.sh down --purge'"
-      load_shape "host=$dir port=$port user=postgres" "${shape_env[$name]}"
-      recovery_hint=""
-      echo "${shape_env[$name]} $(date -u +%FT%TZ)" > "$dir/shape-loaded"
-    fi
+    up_one "$name" &
+    jobs[$name]=$!
   done
+  for name in "${instances[@]}"; do wait "${jobs[$name]}" || failed+=("$name"); done
+  [ ${#failed[@]} -eq 0 ] || die "not up: ${failed[*]} (errors above)"
   echo
   print_table
   echo
@@ -173,19 +188,23 @@ cmd_status() {
 }
 
 cmd_down() {
-  local purge=${1:-} name
+  local purge=${1:-} name failed=()
+  local -A jobs=()
   case "$purge" in "" | --purge) ;; *) usage ;; esac
   if [ ! -d "$root" ]; then
     echo "sandbox: nothing in $root"
     return 0
   fi
   [ -f "$stamp" ] || die "$root is not a pgtwin sandbox (no $stamp); leaving it alone"
-  for name in "${instances[@]}"; do
+  for name in "${instances[@]}"; do   # all at the same time
     if is_running "$name"; then
       echo "sandbox: stopping $name"
-      "$pg_instance" stop "$root/$name"
+      "$pg_instance" stop "$root/$name" &
+      jobs[$name]=$!
     fi
   done
+  for name in "${!jobs[@]}"; do wait "${jobs[$name]}" || failed+=("$name"); done
+  [ ${#failed[@]} -eq 0 ] || die "could not stop: ${failed[*]} (errors above)"
   if [ "$purge" = --purge ]; then
     echo "sandbox: removing $root"
     rm -rf -- "$root"
