@@ -3,8 +3,9 @@
 #
 #   tests/e2e/sandbox_reconcile_test.sh PGTWIN_BINARY
 #
-# Starts deploy/sandbox.sh in a new /tmp directory on free ports (never the default sandbox's
-# 6500-6504, never the pg fixture's 20000-29999), and deletes it at the end, failed or not.
+# Starts deploy/sandbox.sh in a new temporary directory (see temp_base) on free ports (never the
+# default sandbox's 6500-6504, never the pg fixture's 20000-29999), and deletes it at the end,
+# failed or not.
 #   a. sandbox up; dump Prod (prod-dc1) into a snapshot; the spec is `deploy/sandbox.sh spec`
 #   b. reconcile the empty Test: the dry run exits 2, the apply 0
 #   c. `pgtwin diff` of the Prod snapshot against each Test site, with the spec's ignore rules:
@@ -44,7 +45,15 @@ free_base() {
   fail "no free base port in 6510-6595"
 }
 
-work=$(mktemp -d /tmp/pgtwin-e2e.XXXXXX)
+# Where the sandbox's files go (about 400 MB): TMPDIR when set, else /dev/shm when it has 2 GB
+# free (on a disk, writing and deleting them takes most of the test's time), else /tmp.
+temp_base() {
+  local free_kb
+  if [ -n "${TMPDIR:-}" ]; then echo "$TMPDIR"; return; fi
+  free_kb=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
+  if [ -w /dev/shm ] && [ "${free_kb:-0}" -ge 2097152 ]; then echo /dev/shm; else echo /tmp; fi
+}
+work=$(mktemp -d "$(temp_base)/pgtwin-e2e.XXXXXX")
 chmod 755 "$work"   # as root the instances run as postgres, which must reach their directories
 export PGTWIN_SANDBOX_DIR="$work/sandbox"
 PGTWIN_SANDBOX_PORT=$(free_base)
