@@ -18,7 +18,8 @@ void SitePlanner::PlanDatabase(const DiffEntry& entry) {
   const std::string& name = entry.name;
   std::string protection = policy_.Protection(ObjectKind::kDatabase, name);
   if (entry.change == ChangeKind::kSourceOnly) {
-    CreateDatabase(*entry.source, protection);
+    // Protection keeps what Test has: a missing database is created, protected or not.
+    CreateDatabase(*entry.source, "");
     PlanNewDatabaseObjects(*entry.source);
     return;
   }
@@ -84,7 +85,16 @@ void SitePlanner::PlanNewDatabaseObjects(const Object& database) {
   Object fresh = FreshDatabase(database.name());
   DiffResult diff = DiffTrees(database, fresh, ignore_);
   for (const DiffEntry& entry : diff.entries) {
-    if (entry.kind != ObjectKind::kDatabase) PlanObject(entry);
+    if (entry.kind == ObjectKind::kDatabase) continue;
+    if (entry.change != ChangeKind::kSourceOnly) {
+      PlanObject(entry);
+      continue;
+    }
+    // Nothing in a database this plan creates is Test's yet: a protected database's name
+    // does not keep its contents from being created.
+    Place place = PlaceOf(entry);
+    place.protection.clear();
+    CreateObject(*entry.source, place);
   }
 }
 

@@ -110,14 +110,16 @@ void SitePlanner::PlanObject(const DiffEntry& entry) {
 }
 
 void SitePlanner::CreateObject(const Object& object, const Place& place) {
-  std::string protection = ProtectionAt(place, object);
+  // Protection keeps what Test has: a missing object is created even when its own name is
+  // protected, but not into an existing protected object (place.protection, which only
+  // objects Test has pass on).
   size_t index = AddDraft(ActionOp::kCreate, object.kind(), KeyOf(object, place), place.database,
                           "missing in Test", kObjectStage, PhaseOf(object));
   drafts_[index].action.sql = CreateNow(object, ContextOf(place, false));
   SetReferences(object, place, true, drafts_[index]);
-  Block(drafts_[index], protection);
+  Block(drafts_[index], place.protection);
   AddPostCreateActions(object, place, index);
-  CreateChildren(object, ChildPlace(object, place, protection));
+  CreateChildren(object, ChildPlace(object, place, place.protection));
 }
 
 void SitePlanner::CreateChildren(const Object& object, const Place& place) {

@@ -18,9 +18,11 @@ namespace pgtwin {
 // What PlanOptions allow, as questions the planner asks about single objects and actions.
 //
 // - Protected: an object whose qualified name (or an ancestor's) a `protect` pattern matches,
-//   and the databases postgres, template0 and template1, is never dropped; any other action
-//   on it is planned blocked. An invalid pattern protects everything (fail safe; specs are
-//   validated before).
+//   and the databases postgres, template0 and template1, is never dropped; changing or
+//   replacing it is planned blocked. Protection keeps what Test has: an object Test lacks is
+//   created, protected or not, unless it goes into an existing protected object (a column or
+//   index added to a protected table is a change of that table). An invalid pattern protects
+//   everything (fail safe; specs are validated before).
 // - Skipped roles (`skip_roles`) are left out entirely: not created, changed, dropped or
 //   reported.
 // - Prune: without it, actions that can lose data are planned blocked: replacing a database,

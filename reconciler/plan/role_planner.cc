@@ -75,9 +75,8 @@ void SitePlanner::CreateRole(const Object& role) {
     action.secret_role = name;
   }
   drafts_[draft].provides.push_back(RefName('r', "", name));
-  std::string protection = policy_.Protection(ObjectKind::kRole, name);
-  Block(drafts_[draft], protection);
-  PlanMemberships(name, role.Attr("member_of"), "", protection);
+  // Protection keeps what Test has: a missing role is created, protected or not.
+  PlanMemberships(name, role.Attr("member_of"), "", "");
 }
 
 void SitePlanner::PlanMemberships(const std::string& member, const std::string& desired,

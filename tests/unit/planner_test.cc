@@ -445,6 +445,36 @@ TEST(PlannerTest, ObjectsBelowProtectedNamesAreProtected) {
   ASSERT_EQ(plan.unmanaged.size(), 1u);  // reported, never dropped
 }
 
+TEST(PlannerTest, ProtectedObjectsTestLacksAreCreated) {
+  // Protection keeps what Test has; it does not keep Test from getting what Prod has.
+  Object observed = ShopCluster();
+  Object* billing = observed.FindChild(ObjectKind::kDatabase, "shop")
+                        ->FindChild(ObjectKind::kSchema, "billing");
+  billing->mutable_children().erase(
+      std::remove_if(billing->mutable_children().begin(), billing->mutable_children().end(),
+                     [](const Object& child) { return child.name() == "customers"; }),
+      billing->mutable_children().end());
+  observed.mutable_children().erase(
+      std::remove_if(observed.mutable_children().begin(), observed.mutable_children().end(),
+                     [](const Object& child) { return child.name() == "reader"; }),
+      observed.mutable_children().end());
+  Object desired = ShopCluster();
+  Object& audit = AddDatabase(desired, "audit", "app");
+  AddTable(AddSchema(audit, "trail", "app"), "events", "app");
+  desired.Normalize();
+  PlanOptions options;
+  options.protect = {"^billing\\.customers$", "^reader$", "^audit$"};
+  Plan plan = PlanSite(desired, observed, options);
+  for (const Action& action : plan.actions) {
+    EXPECT_EQ(action.blocked_by, "") << action.key;
+  }
+  EXPECT_TRUE(HasAction(plan, "table:billing.customers"));
+  EXPECT_TRUE(HasAction(plan, "constraint:billing.customers.customers_pkey"));
+  EXPECT_TRUE(HasAction(plan, "role:reader"));
+  EXPECT_TRUE(HasAction(plan, "database:audit"));
+  EXPECT_TRUE(HasAction(plan, "table:trail.events"));
+}
+
 TEST(PlannerTest, SystemDatabasesAreProtected) {
   Object desired = EmptyCluster();
   AddDatabase(desired, "postgres", "postgres").SetAttr("comment", "default");
