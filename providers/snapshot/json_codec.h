@@ -19,6 +19,10 @@ struct JsonFileHeader {
   std::optional<int64_t> version;
   std::optional<bool> all_databases;
   std::optional<std::vector<std::string>> databases;
+  // The system identifier of the instance the snapshot was dumped from (pg_control_system());
+  // absent when unknown (older snapshots, a dump without the privilege to read it). Written
+  // after "all_databases".
+  std::optional<std::string> system_identifier;
 };
 
 // A JSON document read back: the object tree and the header fields found beside it.

@@ -25,6 +25,7 @@ enum Field : uint32_t {
   kVersion = 32,
   kAllDatabases = 64,
   kDatabases = 128,
+  kSystemIdentifier = 256,
 };
 
 struct FieldName {
@@ -42,6 +43,7 @@ constexpr FieldName kFields[] = {
     {"version", kVersion, true},
     {"all_databases", kAllDatabases, true},
     {"databases", kDatabases, true},
+    {"system_identifier", kSystemIdentifier, true},
 };
 
 // One open JSON object or array.
@@ -145,6 +147,9 @@ class TreeBuilder {
         return true;
       case kFormat:
         doc_->header.format = std::move(value);
+        return true;
+      case kSystemIdentifier:
+        doc_->header.system_identifier = std::move(value);
         return true;
       default:
         return WrongType();

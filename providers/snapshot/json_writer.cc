@@ -252,6 +252,10 @@ void WriteDocument(const Object& object, const JsonFileHeader& header, JsonWrite
     w.Key("all_databases");
     w.Flag(*header.all_databases);
   }
+  if (header.system_identifier) {
+    w.Key("system_identifier");
+    w.Value(*header.system_identifier);
+  }
   WriteNode(object, w);
   if (header.databases) {
     w.Key("databases");

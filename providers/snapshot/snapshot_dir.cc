@@ -88,7 +88,8 @@ void ParallelFor(size_t n, const Job& job) {
 
 }  // namespace
 
-Status WriteSnapshot(const Object& cluster, bool all_databases, const std::string& dir) {
+Status WriteSnapshot(const Object& cluster, bool all_databases, const std::string& dir,
+                     const std::string& system_identifier) {
   const fs::path databases_dir = fs::path(dir) / kDatabasesDir;
   std::error_code ec;
   fs::create_directories(databases_dir, ec);
@@ -101,6 +102,7 @@ Status WriteSnapshot(const Object& cluster, bool all_databases, const std::strin
   database_header.version = kVersion;
   JsonFileHeader header = database_header;
   header.all_databases = all_databases;
+  if (!system_identifier.empty()) header.system_identifier = system_identifier;
   header.databases.emplace();
   std::set<std::string> written;
   for (const Object& child : cluster.children()) {
@@ -158,7 +160,8 @@ StatusOr<Snapshot> LoadSnapshot(const std::string& dir) {
     }
   });
 
-  Snapshot snapshot{std::move(top->object), top->header.all_databases.value_or(true)};
+  Snapshot snapshot{std::move(top->object), top->header.all_databases.value_or(true),
+                    top->header.system_identifier.value_or("")};
   std::vector<Object>& children = snapshot.cluster.mutable_children();
   for (StatusOr<Object>& database : databases) {
     if (!database.ok()) return database.status();

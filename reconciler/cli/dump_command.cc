@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "providers/postgres/system_identifier.h"
 #include "providers/snapshot/json_codec.h"
 #include "providers/snapshot/snapshot_dir.h"
 #include "providers/snapshot/yaml_codec.h"
@@ -43,6 +44,19 @@ Status WriteStdout(const Object& cluster, const std::string& format) {
   return Status(StatusCode::kInternal, "cannot write to standard output");
 }
 
+// The system identifier of the instance the source was read from, to be recorded in a
+// snapshot: a snapshot's own; for a server, read (when the role may not read it, the snapshot
+// records none: said at -v only, a dump does not need it).
+std::string SourceSystemIdentifier(const DumpOptions& options, const LoadedSource& source) {
+  if (!source.live) return source.system_identifier;
+  StatusOr<std::string> id = ReadSystemIdentifier(options.source);
+  if (!id.ok()) {
+    spdlog::debug("the snapshot records no system identifier: {}", id.status().message());
+    return "";
+  }
+  return *id;
+}
+
 Status RunDump(const DumpOptions& options) {
   auto start = std::chrono::steady_clock::now();
   StatusOr<LoadedSource> source =
@@ -56,7 +70,8 @@ Status RunDump(const DumpOptions& options) {
   spdlog::info("{}: {} databases, {} objects", source->display_name, databases, objects);
 
   if (!options.output.empty()) {
-    Status status = WriteSnapshot(source->cluster, !source->database.has_value(), options.output);
+    Status status = WriteSnapshot(source->cluster, !source->database.has_value(), options.output,
+                                  SourceSystemIdentifier(options, *source));
     if (!status.ok()) return status;
     spdlog::info("wrote snapshot {}", options.output);
   }

@@ -36,6 +36,7 @@ StatusOr<LoadedSource> LoadSnapshotDir(const std::string& dir) {
   LoadedSource source;
   source.cluster = std::move(snapshot->cluster);
   source.display_name = dir;
+  source.system_identifier = std::move(snapshot->system_identifier);
   if (!snapshot->all_databases) source.database = OnlyDatabase(source.cluster);
   return source;
 }
@@ -62,6 +63,7 @@ StatusOr<LoadedSource> ReadLive(const std::string& conninfo, bool all_databases,
   source.cluster = std::move(cluster).value();
   source.display_name = DisplayName(conninfo);
   source.queries = stats.queries;
+  source.live = true;
   StatusOr<ConnTarget> target = ConnTarget::Parse(conninfo);
   if (!all_databases && target.ok() && target->NamesDatabase()) {
     source.database = OnlyDatabase(source.cluster);

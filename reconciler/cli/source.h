@@ -15,6 +15,8 @@ struct LoadedSource {
   std::string display_name;             // safe to print: a path, or a URI without password
   std::optional<std::string> database;  // set when the source names exactly one database
   size_t queries = 0;                   // queries sent to a server (0 for snapshots)
+  bool live = false;                    // read from a server (not a snapshot)
+  std::string system_identifier;        // a snapshot directory's recorded one; "" otherwise
 };
 
 // Resolves and loads `arg`:

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "model/object.h"
@@ -63,6 +64,31 @@ TEST_F(SnapshotDirTest, WritesOneFilePerDatabaseAndLoadsTheSameTree) {
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().message();
   EXPECT_EQ(snapshot->cluster, cluster);
   EXPECT_TRUE(snapshot->all_databases);
+}
+
+TEST_F(SnapshotDirTest, RecordsTheSourcesSystemIdentifierWhenKnown) {
+  ASSERT_TRUE(WriteSnapshot(Cluster({"shop"}), true, dir_.string(), "7311111111111111111").ok());
+  StatusOr<Snapshot> snapshot = LoadSnapshot(dir_.string());
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().message();
+  EXPECT_EQ(snapshot->system_identifier, "7311111111111111111");
+
+  // Unknown: not written, and a snapshot without it (older ones) loads as unknown.
+  ASSERT_TRUE(WriteSnapshot(Cluster({"shop"}), true, dir_.string()).ok());
+  std::ifstream in(dir_ / "cluster.json");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find("system_identifier"), std::string::npos);
+  snapshot = LoadSnapshot(dir_.string());
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().message();
+  EXPECT_EQ(snapshot->system_identifier, "");
+}
+
+TEST_F(SnapshotDirTest, ASystemIdentifierMustBeAString) {
+  fs::create_directories(dir_);
+  Overwrite(dir_ / "cluster.json",
+            R"({"format": "pgtwin-snapshot", "version": 1, "system_identifier": 73,
+                "kind": "cluster", "name": "", "databases": []})");
+  EXPECT_EQ(Load(), (dir_ / "cluster.json").string() +
+                        ": /system_identifier: \"system_identifier\" must be a string");
 }
 
 TEST_F(SnapshotDirTest, RecordsASingleDatabaseDump) {

@@ -221,6 +221,7 @@ std::string ReferenceJson(const Object& object, const JsonFileHeader& header, bo
   if (header.format) root["format"] = *header.format;
   if (header.version) root["version"] = *header.version;
   if (header.all_databases) root["all_databases"] = *header.all_databases;
+  if (header.system_identifier) root["system_identifier"] = *header.system_identifier;
   root = ReferenceNode(object, std::move(root));
   if (header.databases) root["databases"] = *header.databases;
   return root.dump(pretty ? 2 : -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
@@ -252,8 +253,10 @@ TEST(SnapshotJsonTest, WritesWhatTheDomWrote) {
   odd.AddChild(ObjectKind::kSchema, "");
   odd.AddChild(ObjectKind::kSchema, "caf\xe9").SetAttr("x", "\xe9t\xe9");
   cluster.Normalize();
-  JsonFileHeader full{"pgtwin-snapshot", 3, true, std::vector<std::string>{"a", "caf\xe9", ""}};
-  JsonFileHeader empty_list{std::nullopt, std::nullopt, false, std::vector<std::string>{}};
+  JsonFileHeader full{"pgtwin-snapshot", 3, true, std::vector<std::string>{"a", "caf\xe9", ""},
+                      "7311111111111111111"};
+  JsonFileHeader empty_list{std::nullopt, std::nullopt, false, std::vector<std::string>{},
+                            std::nullopt};
   for (const JsonFileHeader& header : {JsonFileHeader{}, full, empty_list}) {
     for (bool pretty : {true, false}) {
       EXPECT_EQ(ObjectToJson(cluster, header, pretty), ReferenceJson(cluster, header, pretty))
