@@ -52,6 +52,20 @@ StatusCode CodeOf(const pqxx::sql_error& e) {
   return StatusCode::kInternal;
 }
 
+// The server's message of `e`, or what it means when it is a RunLimits timeout.
+std::string ErrorText(const pqxx::sql_error& e, const RunLimits& limits) {
+  std::string message = ServerMessage(e);
+  // pgtwin's DDL never asks for NOWAIT: lock_not_available is lock_timeout.
+  if (e.sqlstate() == "55P03") {
+    return "lock_timeout after " + std::to_string(limits.lock_timeout_seconds) +
+           " s waiting for a lock another session holds on what the statement changes";
+  }
+  if (e.sqlstate() == "57014" && message.find("statement timeout") != std::string::npos) {
+    return "statement_timeout after " + std::to_string(limits.statement_timeout_seconds) + " s";
+  }
+  return message;
+}
+
 }  // namespace
 
 struct PlanRunner::Session {
@@ -60,8 +74,9 @@ struct PlanRunner::Session {
   pqxx::quiet_errorhandler quiet;
 };
 
-PlanRunner::PlanRunner(std::map<std::string, std::string> sites, PasswordHashes passwords)
-    : sites_(std::move(sites)), passwords_(std::move(passwords)) {}
+PlanRunner::PlanRunner(std::map<std::string, std::string> sites, PasswordHashes passwords,
+                       RunLimits limits)
+    : sites_(std::move(sites)), passwords_(std::move(passwords)), limits_(limits) {}
 
 PlanRunner::~PlanRunner() = default;
 
@@ -84,7 +99,9 @@ StatusOr<PlanRunner::Session*> PlanRunner::SessionFor(const std::string& site,
   try {
     auto session = std::make_unique<Session>(target->ConnString(database));
     pqxx::nontransaction work(session->conn);
-    work.exec("SET check_function_bodies = off");
+    work.exec("SET check_function_bodies = off; SET lock_timeout = '" +
+              std::to_string(limits_.lock_timeout_seconds) + "s'; SET statement_timeout = '" +
+              std::to_string(limits_.statement_timeout_seconds) + "s'");
     work.commit();
     Session* made = session.get();
     sessions_[key] = std::move(session);
@@ -156,7 +173,7 @@ Status PlanRunner::Run(const Action& action) {
     return run_all(work);
   } catch (const pqxx::sql_error& e) {
     if (!(*session)->conn.is_open()) sessions_.erase({action.site, database});
-    return failure(CodeOf(e), ServerMessage(e));
+    return failure(CodeOf(e), ErrorText(e, limits_));
   } catch (const pqxx::broken_connection& e) {
     sessions_.erase({action.site, database});
     return failure(StatusCode::kConnectionFailed, "connection lost: " + ServerMessage(e));

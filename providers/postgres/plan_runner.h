@@ -10,14 +10,25 @@
 
 namespace pgtwin {
 
+// Time limits of every statement an apply runs (seconds; 0: none).
+struct RunLimits {
+  // How long a statement waits for a lock (lock_timeout): a DDL queued behind an application's
+  // lock fails fast instead of making everyone else queue behind it.
+  int lock_timeout_seconds = 5;
+  int statement_timeout_seconds = 600;  // how long a statement may run (statement_timeout)
+};
+
 // Runs plan actions on the Test instances of one environment. Connections are opened lazily,
 // one per (site, database): the action's database, or `postgres` for cluster-wide actions;
-// each session runs `SET check_function_bodies = off` first. Notices are discarded.
+// each session first runs `SET check_function_bodies = off` and sets lock_timeout and
+// statement_timeout from RunLimits, so they hold for every statement of every action.
+// Notices are discarded.
 class PlanRunner {
  public:
   // `sites`: site name -> its conninfo (key=value or URI; the database is replaced per
   // action). `passwords`: the hashes that replace kSecretPlaceholder, by role.
-  PlanRunner(std::map<std::string, std::string> sites, PasswordHashes passwords);
+  PlanRunner(std::map<std::string, std::string> sites, PasswordHashes passwords,
+             RunLimits limits = {});
   ~PlanRunner();
   PlanRunner(const PlanRunner&) = delete;
   PlanRunner& operator=(const PlanRunner&) = delete;
@@ -26,7 +37,8 @@ class PlanRunner {
   // its own otherwise (CREATE DATABASE). kSecretPlaceholder becomes the quoted hash of
   // `secret_role`. An error is one line, "site S, database D: <server message>; statement:
   // <its first line>" ("site S: ..." for cluster-wide actions), with any hash put back as the
-  // placeholder. A failed connection to a database is not retried (until an action on that
+  // placeholder. A statement that hits a limit says which: "lock_timeout after N s waiting
+  // for a lock another session holds" or "statement_timeout after N s". A failed connection to a database is not retried (until an action on that
   // database itself runs); a lost one is reopened by the next action.
   Status Run(const Action& action);
 
@@ -44,6 +56,7 @@ class PlanRunner {
 
   std::map<std::string, std::string> sites_;
   PasswordHashes passwords_;
+  RunLimits limits_;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<Session>> sessions_;
   std::map<std::pair<std::string, std::string>, Status> failed_connects_;
 };

@@ -11,8 +11,12 @@ namespace {
 
 constexpr char kLockNotAvailable[] = "55P03";
 
-// Who holds the advisory lock `key` in the current database: "pid N, application 'A', from
-// HOST"; "another session" when it is gone already.
+constexpr char kApplicationPrefix[] = "pgtwin reconcile ";
+
+// Who holds the advisory lock `key` in the current database: "another pgtwin reconcile
+// (environment 'E', pid N, from HOST)", or for a session that is not a pgtwin reconcile
+// "another session (pid N, application 'A', from HOST)"; "another session" when it is gone
+// already.
 std::string LockHolder(pqxx::nontransaction& work, int64_t key) {
   uint64_t bits = static_cast<uint64_t>(key);
   pqxx::result rows = work.exec(
@@ -23,8 +27,16 @@ std::string LockHolder(pqxx::nontransaction& work, int64_t key) {
       std::to_string(bits >> 32) + "::oid AND l.objid = " + std::to_string(bits & 0xffffffffu) +
       "::oid AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())");
   if (rows.empty()) return "another session";
-  return "pid " + rows[0][0].as<std::string>() + ", application '" + rows[0][1].as<std::string>() +
-         "', from " + rows[0][2].as<std::string>();
+  std::string pid = rows[0][0].as<std::string>();
+  std::string application = rows[0][1].as<std::string>();
+  std::string from = rows[0][2].as<std::string>();
+  if (application.starts_with(kApplicationPrefix)) {
+    return "another pgtwin reconcile (environment '" +
+           application.substr(std::string_view(kApplicationPrefix).size()) + "', pid " + pid +
+           ", from " + from + ")";
+  }
+  return "another session (pid " + pid + ", application '" + application + "', from " + from +
+         ")";
 }
 
 // Refuses an instance that is one of the sources.
@@ -48,13 +60,8 @@ struct TargetLock::Session {
   pqxx::quiet_errorhandler quiet;
 };
 
-int64_t EnvironmentLockKey(const std::string& environment) {
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : "pgtwin:" + environment) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return static_cast<int64_t>(hash);
+std::string LockApplicationName(const std::string& environment) {
+  return kApplicationPrefix + environment;
 }
 
 TargetLock::TargetLock(std::unique_ptr<Session> session, std::string system_identifier)
@@ -67,21 +74,22 @@ StatusOr<std::unique_ptr<TargetLock>> TargetLock::Acquire(const std::string& con
   StatusOr<ConnTarget> target = ConnTarget::Parse(conninfo);
   if (!target.ok()) return target.status();
   std::string prefix = target->DisplayName();
-  std::string key = std::to_string(EnvironmentLockKey(options.environment));
+  std::string key = std::to_string(kTargetLockKey);
   std::string step;
   try {
     auto session = std::make_unique<Session>(target->ConnString());
-    step = "the system identifier";
     pqxx::nontransaction work(session->conn);
+    step = "the application name";
+    work.exec("SET application_name = " + work.quote(LockApplicationName(options.environment)));
+    step = "the system identifier";
     std::string system_identifier = work.exec(kSystemIdentifierSql).at(0).at(0).as<std::string>();
     if (Status status = CheckNotSource(system_identifier, options.sources, prefix); !status.ok()) {
       return status;
     }
     step = "the advisory lock";
     if (!work.exec("SELECT pg_try_advisory_lock(" + key + ")").at(0).at(0).as<bool>()) {
-      std::string holder = LockHolder(work, EnvironmentLockKey(options.environment));
-      std::string busy = prefix + ": another pgtwin reconcile of environment '" +
-                         options.environment + "' holds its lock (" + holder + ")";
+      std::string busy =
+          prefix + ": " + LockHolder(work, kTargetLockKey) + " holds pgtwin's lock on this instance";
       if (options.timeout_seconds <= 0) {
         return Status(StatusCode::kPermissionDenied, busy + "; not waiting");
       }

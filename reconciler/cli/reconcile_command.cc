@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -35,6 +37,7 @@ struct ReconcileOptions {
   bool prune = false;
   std::vector<std::string> sites;
   int lock_timeout = 60;
+  RunLimits limits;  // --ddl-lock-timeout, --statement-timeout
   bool no_color = false;
   int parallel = 4;
 };
@@ -85,10 +88,18 @@ StatusOr<std::vector<const SiteState*>> SelectSites(const DesiredState& desired,
   return selected;
 }
 
-// The sources a Test site must not be: INT, identified by its system identifier. (The Prod
-// snapshot does not record one.)
-StatusOr<std::vector<SourceIdentity>> SourceIdentities(const EnvironmentSpec& spec) {
+// The sources a Test site must not be, identified by their system identifiers: the Prod
+// instance the snapshot was dumped from (when the snapshot records it) and INT.
+StatusOr<std::vector<SourceIdentity>> SourceIdentities(const CheckedSpec& checked) {
+  const EnvironmentSpec& spec = checked.spec;
   std::vector<SourceIdentity> sources;
+  if (!checked.prod_system_identifier.empty()) {
+    sources.push_back(
+        {"Prod snapshot (" + spec.prod_snapshot + ")", checked.prod_system_identifier});
+  } else {
+    spdlog::debug("{}: records no system identifier; a site that is Prod is not detected",
+                  spec.prod_snapshot);
+  }
   if (spec.int_source.empty()) return sources;
   StatusOr<std::string> id = ReadSystemIdentifier(spec.int_source);
   if (!id.ok()) {
@@ -120,6 +131,49 @@ void BlockProtectedSites(const std::vector<ObservedSite>& sites, Plan* plan) {
       }
     }
   }
+}
+
+// What the planner gets for each observed site (sites that failed are left out).
+std::vector<SitePlanInput> PlanInputs(const std::vector<ObservedSite>& sites,
+                                      const DesiredState& desired, bool manage_passwords) {
+  std::vector<SitePlanInput> inputs;
+  for (const ObservedSite& site : sites) {
+    if (!site.error.empty()) continue;
+    inputs.push_back({site.state->site.name, &site.state->desired, &site.observed,
+                      manage_passwords ? &desired.passwords : nullptr,
+                      manage_passwords ? &site.passwords : nullptr});
+  }
+  return inputs;
+}
+
+// The check that an apply converged: the sites where some action was done are observed again
+// (their locks are still held) and planned again; what that plan holds is still different.
+// nullopt when no action was done (nothing changed since the sites were observed).
+std::optional<Verification> Verify(const ReconcileReport& report,
+                                   const std::vector<ObservedSite>& sites,
+                                   const ObserveOptions& observe, const DesiredState& desired,
+                                   const PlanOptions& plan_options, bool manage_passwords) {
+  std::set<std::string> changed;
+  for (size_t i = 0; i < report.outcomes.size() && i < report.plan.actions.size(); ++i) {
+    if (report.outcomes[i].state == ActionState::kDone) changed.insert(report.plan.actions[i].site);
+  }
+  if (changed.empty()) return std::nullopt;
+  std::vector<const SiteState*> states;
+  for (const ObservedSite& site : sites) {
+    if (changed.count(site.state->site.name) > 0) states.push_back(site.state);
+  }
+  ObserveOptions again = observe;
+  again.lock = false;
+  std::vector<ObservedSite> observed = ObserveSites(states, again);
+  Verification verification;
+  for (const ObservedSite& site : observed) {
+    verification.sites.push_back(
+        {site.state->site.name, site.state->site.DisplayName(), site.error});
+  }
+  verification.remaining =
+      BuildPlan(PlanInputs(observed, desired, manage_passwords), plan_options);
+  spdlog::info("verify: {} actions still planned", verification.remaining.actions.size());
+  return verification;
 }
 
 int DryRunExitCode(const ReconcileReport& report) {
@@ -159,7 +213,7 @@ Status RunReconcile(const ReconcileOptions& options, int* exit_code) {
   observe.read_passwords = manage_passwords;
   observe.parallel = options.parallel;
   if (!options.dry_run) {
-    StatusOr<std::vector<SourceIdentity>> sources = SourceIdentities(spec);
+    StatusOr<std::vector<SourceIdentity>> sources = SourceIdentities(*checked.checked);
     if (!sources.ok()) return sources.status();
     observe.guard.sources = std::move(sources).value();
   }
@@ -167,7 +221,6 @@ Status RunReconcile(const ReconcileOptions& options, int* exit_code) {
 
   ReconcileReport report;
   report.environment = spec.environment;
-  std::vector<SitePlanInput> inputs;
   std::map<std::string, std::string> conninfos;
   for (const ObservedSite& site : sites) {
     const SiteSpec& spec_site = site.state->site;
@@ -176,12 +229,9 @@ Status RunReconcile(const ReconcileOptions& options, int* exit_code) {
       std::fprintf(stderr, "pgtwin: site %s: %s\n", spec_site.name.c_str(), site.error.c_str());
       continue;
     }
-    inputs.push_back({spec_site.name, &site.state->desired, &site.observed,
-                      manage_passwords ? &desired.passwords : nullptr,
-                      manage_passwords ? &site.passwords : nullptr});
     conninfos[spec_site.name] = spec_site.Conninfo();
   }
-  report.plan = BuildPlan(inputs, *plan_options);
+  report.plan = BuildPlan(PlanInputs(sites, desired, manage_passwords), *plan_options);
   BlockProtectedSites(sites, &report.plan);
   spdlog::info("plan: {} actions, {} unmanaged", report.plan.actions.size(),
                report.plan.unmanaged.size());
@@ -195,10 +245,12 @@ Status RunReconcile(const ReconcileOptions& options, int* exit_code) {
   if (options.dry_run) {
     *exit_code = DryRunExitCode(report);
   } else {
-    PlanRunner runner(std::move(conninfos), desired.passwords);
+    PlanRunner runner(std::move(conninfos), desired.passwords, options.limits);
     LoggingRunner logging(runner, report.plan.actions.size());
     report.outcomes = ApplyPlan(report.plan, logging);
     report.applied = true;
+    report.verification =
+        Verify(report, sites, observe, desired, *plan_options, manage_passwords);
     *exit_code = Converged(report) ? kExitOk : kExitNotConverged;
   }
   std::ostringstream out;
@@ -227,6 +279,15 @@ void RegisterReconcileCommand(CLI::App& app, int* exit_code) {
   reconcile
       ->add_option("--lock-timeout", options->lock_timeout,
                    "Seconds to wait for another reconcile's lock (default: 60; 0: no wait)")
+      ->check(CLI::Range(0, 86400));
+  reconcile
+      ->add_option("--ddl-lock-timeout", options->limits.lock_timeout_seconds,
+                   "Seconds a statement of the apply waits for a lock before its action fails "
+                   "(default: 5; 0: no limit)")
+      ->check(CLI::Range(0, 86400));
+  reconcile
+      ->add_option("--statement-timeout", options->limits.statement_timeout_seconds,
+                   "Seconds a statement of the apply may run (default: 600; 0: no limit)")
       ->check(CLI::Range(0, 86400));
   reconcile->add_flag("--no-color", options->no_color, "Never colour the text output");
   reconcile

@@ -22,7 +22,8 @@ CheckedSpecResult LoadCheckedSpec(const std::string& path) {
   }
   result.errors = CheckSpecAgainstProd(*loaded.spec, snapshot->cluster);
   if (result.errors.empty()) {
-    result.checked = CheckedSpec{std::move(*loaded.spec), std::move(snapshot->cluster)};
+    result.checked = CheckedSpec{std::move(*loaded.spec), std::move(snapshot->cluster),
+                                 std::move(snapshot->system_identifier)};
   }
   return result;
 }

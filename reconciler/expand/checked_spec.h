@@ -13,6 +13,9 @@ namespace pgtwin {
 struct CheckedSpec {
   EnvironmentSpec spec;
   Object prod;  // the Prod snapshot's cluster tree
+  // The system identifier of the Prod instance the snapshot was dumped from; "" when the
+  // snapshot does not record it.
+  std::string prod_system_identifier;
 };
 
 // The outcome of LoadCheckedSpec: the spec and its Prod tree when there is no error, and every

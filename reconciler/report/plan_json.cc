@@ -51,6 +51,28 @@ Json OutcomesJson(const std::vector<ActionOutcome>& outcomes) {
   return json;
 }
 
+Json SitesJson(const std::vector<SiteResult>& sites) {
+  Json json = Json::array();
+  for (const SiteResult& site : sites) {
+    json.push_back({{"name", site.name},
+                    {"server", site.server},
+                    {"planned", site.error.empty()},
+                    {"error", OrNull(site.error)}});
+  }
+  return json;
+}
+
+Json VerificationJson(const std::optional<Verification>& verification) {
+  if (!verification) return nullptr;
+  Json json;
+  json["sites"] = SitesJson(verification->sites);
+  json["remaining"] = Json::array();
+  for (const Action& action : verification->remaining.actions) {
+    json["remaining"].push_back(ActionJson(action));
+  }
+  return json;
+}
+
 }  // namespace
 
 void WriteReconcileJson(const ReconcileReport& report, std::ostream& out) {
@@ -58,13 +80,7 @@ void WriteReconcileJson(const ReconcileReport& report, std::ostream& out) {
   json["version"] = 1;
   json["environment"] = report.environment;
   json["applied"] = report.applied;
-  json["sites"] = Json::array();
-  for (const SiteResult& site : report.sites) {
-    json["sites"].push_back({{"name", site.name},
-                             {"server", site.server},
-                             {"planned", site.error.empty()},
-                             {"error", OrNull(site.error)}});
-  }
+  json["sites"] = SitesJson(report.sites);
   json["summary"] = SummaryJson(report.plan);
   json["actions"] = Json::array();
   for (const Action& action : report.plan.actions) json["actions"].push_back(ActionJson(action));
@@ -78,10 +94,15 @@ void WriteReconcileJson(const ReconcileReport& report, std::ostream& out) {
   }
   if (report.applied) {
     json["outcomes"] = OutcomesJson(report.outcomes);
+    json["verification"] = VerificationJson(report.verification);
     OutcomeCounts counts = CountOutcomes(report.outcomes);
     json["result"] = {{"done", counts.done},
                       {"failed", counts.failed},
                       {"skipped", counts.skipped},
+                      {"remaining", report.verification
+                                        ? report.verification->remaining.actions.size()
+                                        : 0},
+                      {"verified", Verified(report)},
                       {"converged", Converged(report)}};
   }
   out << json.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';

@@ -16,7 +16,10 @@ namespace pgtwin {
 //  "unmanaged":[{"site","database":string|null,"kind","key","kept":bool}],
 //  (every object Test has and Prod does not; "kept": false when a drop action removes it),
 //  and when applied: "outcomes":[{"id","state","error":string|null}],
-//                    "result":{"done","failed","skipped","converged":bool}}
+//                    "verification":null (nothing done) |
+//                        {"sites":[as "sites"], "remaining":[as "actions"]},
+//                    "result":{"done","failed","skipped","remaining","verified":bool,
+//                              "converged":bool}}
 // Invalid UTF-8 is written as U+FFFD.
 void WriteReconcileJson(const ReconcileReport& report, std::ostream& out);
 

@@ -96,6 +96,35 @@ std::string SiteLocation(const Action& action) {
   return action.database.empty() ? action.site : action.site + "/" + action.database;
 }
 
+// What the apply's check found: "Verify: dc1 observed again: nothing left to do." or what is
+// still different (as the plan shows it) and the sites that could not be observed again.
+void WriteVerification(const ReconcileReport& report, bool color, std::ostream& out) {
+  if (!report.verification) return;
+  const Verification& verification = *report.verification;
+  std::string names;
+  for (const SiteResult& site : verification.sites) names += (names.empty() ? "" : ", ") + site.name;
+  out << "\nVerify: " << names << " observed again: ";
+  if (Verified(report)) {
+    out << "nothing left to do.\n";
+    return;
+  }
+  out << Paint(color, kRed, "still different") << '\n';
+  for (const SiteResult& site : verification.sites) {
+    if (!site.error.empty()) {
+      out << "  site " << site.name << ": " << Paint(color, kRed, "not observed: " + site.error)
+          << '\n';
+      continue;
+    }
+    std::vector<const Action*> actions;
+    for (const Action& action : verification.remaining.actions) {
+      if (action.site == site.name) actions.push_back(&action);
+    }
+    if (actions.empty()) continue;
+    out << "  site " << site.name << '\n';
+    WriteSiteActions(actions, color, out);
+  }
+}
+
 }  // namespace
 
 void WritePlanText(const ReconcileReport& report, bool color, std::ostream& out) {
@@ -143,11 +172,15 @@ void WriteApplyText(const ReconcileReport& report, bool color, std::ostream& out
         << SiteLocation(action) << ")\n";
     if (!outcome.error.empty()) out << "               " << outcome.error << '\n';
   }
+  WriteVerification(report, color, out);
   OutcomeCounts counts = CountOutcomes(report.outcomes);
   size_t failed_sites = FailedSites(report);
   if (Converged(report)) {
     out << '\n'
-        << Paint(color, kGreen, "Converged: " + std::to_string(counts.done) + " done.") << '\n';
+        << Paint(color, kGreen,
+                 "Converged: " + std::to_string(counts.done) + " done" +
+                     (report.verification ? ", verified." : "."))
+        << '\n';
     return;
   }
   std::string line = "Not converged: " + std::to_string(counts.done) + " done, " +
@@ -156,6 +189,10 @@ void WriteApplyText(const ReconcileReport& report, bool color, std::ostream& out
   if (failed_sites > 0) {
     line += "; " + std::to_string(failed_sites) + (failed_sites == 1 ? " site" : " sites") +
             " not planned";
+  }
+  if (report.verification && !Verified(report)) {
+    size_t remaining = report.verification->remaining.actions.size();
+    line += "; " + std::to_string(remaining) + " still different after apply";
   }
   out << '\n' << Paint(color, kRed, line + ".") << '\n';
 }

@@ -17,8 +17,11 @@ namespace pgtwin {
 void WritePlanText(const ReconcileReport& report, bool color, std::ostream& out);
 
 // Writes what apply did: one line per action (`done`, `failed` or `skipped`, its marker, key,
-// site and database), the error under failed and skipped ones, then "Converged: N done." or
-// "Not converged: N done, F failed, S skipped; X sites not planned."
+// site and database), the error under failed and skipped ones; when some action was done, what
+// observing its sites again found ("Verify: dc1 observed again: nothing left to do." or the
+// actions still planned, as WritePlanText shows them); then "Converged: N done[, verified]."
+// or "Not converged: N done, F failed, S skipped; X sites not planned; R still different after
+// apply."
 void WriteApplyText(const ReconcileReport& report, bool color, std::ostream& out);
 
 }  // namespace pgtwin

@@ -62,10 +62,18 @@ size_t FailedSites(const ReconcileReport& report) {
   return failed;
 }
 
+bool Verified(const ReconcileReport& report) {
+  if (!report.verification) return report.plan.actions.empty();
+  for (const SiteResult& site : report.verification->sites) {
+    if (!site.error.empty()) return false;
+  }
+  return report.verification->remaining.actions.empty();
+}
+
 bool Converged(const ReconcileReport& report) {
   if (!report.applied || FailedSites(report) > 0) return false;
   if (report.outcomes.size() != report.plan.actions.size()) return false;
-  return CountOutcomes(report.outcomes).done == report.outcomes.size();
+  return CountOutcomes(report.outcomes).done == report.outcomes.size() && Verified(report);
 }
 
 std::string_view ActionOpName(ActionOp op) {

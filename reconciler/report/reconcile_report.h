@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,13 +17,21 @@ struct SiteResult {
   std::string error;   // "" when observed; else why it was not planned (one line)
 };
 
-// Everything a reconcile run reports: the sites, the plan and, after apply, the outcomes.
+// What an apply's check found: the sites where actions were done, observed and planned again.
+struct Verification {
+  std::vector<SiteResult> sites;  // observed again (error: could not be)
+  Plan remaining;                 // planned from them: what is still different
+};
+
+// Everything a reconcile run reports: the sites, the plan and, after apply, the outcomes and
+// the verification.
 struct ReconcileReport {
   std::string environment;
   std::vector<SiteResult> sites;
   Plan plan;
   bool applied = false;                 // false for --dry-run (and when apply did not start)
   std::vector<ActionOutcome> outcomes;  // when applied: one per action, in plan order
+  std::optional<Verification> verification;  // when applied and some action was done
 };
 
 // Counts of a plan. Blocked actions count only as blocked: they do not run.
@@ -54,7 +63,12 @@ OutcomeCounts CountOutcomes(const std::vector<ActionOutcome>& outcomes);
 // Sites that could not be planned.
 size_t FailedSites(const ReconcileReport& report);
 
-// True after an apply in which every site was planned and every action is done.
+// True when Test is known to match the desired state on every planned site after the apply:
+// the plan had no action, or the verification observed every site again and planned nothing.
+bool Verified(const ReconcileReport& report);
+
+// True after an apply in which every site was planned, every action is done and the result
+// is verified.
 bool Converged(const ReconcileReport& report);
 
 // "create", "alter", "replace", "drop".

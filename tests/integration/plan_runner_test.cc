@@ -1,6 +1,6 @@
 // The PostgreSQL action runner and the target lock against a real PostgreSQL 15: transactions,
-// sessions per database, password hashes substituted and never shown, one-line errors, the
-// advisory lock and the refusal to write to a source.
+// sessions per database, password hashes substituted and never shown, one-line errors, lock and
+// statement timeouts, the advisory lock and the refusal to write to a source.
 #include "providers/postgres/plan_runner.h"
 
 #include <gmock/gmock.h>
@@ -83,6 +83,29 @@ TEST_F(PlanRunnerTest, RunsAnActionsStatementsInOneTransaction) {
   EXPECT_TRUE(runner.Run(MakeAction(database_, {"CREATE TABLE u (a int)"})).ok());
 }
 
+TEST_F(PlanRunnerTest, AStatementGivesUpOnALockAfterTheLockTimeout) {
+  RunSql(database_, "CREATE TABLE t (a int)");
+  pqxx::connection application(DatabaseConninfo(database_));
+  pqxx::work reading(application);
+  reading.exec("LOCK TABLE t IN ACCESS SHARE MODE");
+  PlanRunner runner({{"dc1", TestServerConninfo()}}, {}, RunLimits{1, 600});
+  Status status = runner.Run(MakeAction(database_, {"ALTER TABLE t ADD COLUMN b int"}));
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.message(), "site dc1, database " + database_ +
+                                  ": lock_timeout after 1 s waiting for a lock another session "
+                                  "holds on what the statement changes; statement: ALTER TABLE "
+                                  "t ADD COLUMN b int");
+  reading.abort();
+  EXPECT_TRUE(runner.Run(MakeAction(database_, {"ALTER TABLE t ADD COLUMN b int"})).ok());
+}
+
+TEST_F(PlanRunnerTest, AStatementRunningLongerThanTheStatementTimeoutFails) {
+  PlanRunner runner({{"dc1", TestServerConninfo()}}, {}, RunLimits{5, 1});
+  Status status = runner.Run(MakeAction(database_, {"SELECT pg_sleep(3)"}));
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), HasSubstr(": statement_timeout after 1 s; statement: SELECT"));
+}
+
 TEST_F(PlanRunnerTest, FunctionBodiesAreNotCheckedAndNoticesAreNotPrinted) {
   PlanRunner runner = MakeRunner();
   Status status = runner.Run(MakeAction(
@@ -162,19 +185,24 @@ TEST_F(PlanRunnerTest, ALostConnectionIsReopenedByTheNextAction) {
   EXPECT_TRUE(status.ok()) << status.message();
 }
 
+// pgtwin's lock is one per instance, and other tests take it on the fixture server for the
+// few seconds of a reconcile: a holder here waits for it as a reconcile would (60 s); only the
+// second acquisition, while the first holds it, is refused without waiting.
 TEST(TargetLockTest, ASecondHolderWaitsThenGivesUpNamingTheHolder) {
   TargetLockOptions options;
   options.environment = UniqueName("env");
-  options.timeout_seconds = 0;
   std::string conninfo = DatabaseConninfo("postgres");
   StatusOr<std::unique_ptr<TargetLock>> first = TargetLock::Acquire(conninfo, options);
   ASSERT_TRUE(first.ok()) << first.status().message();
   EXPECT_EQ((*first)->system_identifier(), *ReadSystemIdentifier(conninfo));
 
+  options.timeout_seconds = 0;
   StatusOr<std::unique_ptr<TargetLock>> second = TargetLock::Acquire(conninfo, options);
   ASSERT_FALSE(second.ok());
-  EXPECT_THAT(second.status().message(), HasSubstr("another pgtwin reconcile of environment '" +
-                                                   options.environment + "' holds its lock (pid "));
+  EXPECT_THAT(second.status().message(),
+              HasSubstr(": another pgtwin reconcile (environment '" + options.environment +
+                        "', pid "));
+  EXPECT_THAT(second.status().message(), HasSubstr(") holds pgtwin's lock on this instance"));
   EXPECT_THAT(second.status().message(), HasSubstr("; not waiting"));
 
   std::string waited;
@@ -186,21 +214,24 @@ TEST(TargetLockTest, ASecondHolderWaitsThenGivesUpNamingTheHolder) {
   EXPECT_THAT(waited, HasSubstr("waiting up to 1 s"));
 
   first = Status(StatusCode::kInternal, "released");
+  options.timeout_seconds = 60;
   second = TargetLock::Acquire(conninfo, options);
   EXPECT_TRUE(second.ok()) << second.status().message();
 }
 
-TEST(TargetLockTest, OtherEnvironmentsDoNotConflict) {
+TEST(TargetLockTest, AnotherEnvironmentOnTheSameInstanceIsRefusedNamingTheHolder) {
   TargetLockOptions a;
-  a.environment = UniqueName("env_a");
-  a.timeout_seconds = 0;
+  a.environment = UniqueName("qa1");
   TargetLockOptions b = a;
-  b.environment = UniqueName("env_b");
+  b.environment = UniqueName("qa2");
+  b.timeout_seconds = 0;
   std::string conninfo = DatabaseConninfo("postgres");
   auto first = TargetLock::Acquire(conninfo, a);
+  ASSERT_TRUE(first.ok()) << first.status().message();
   auto second = TargetLock::Acquire(conninfo, b);
-  EXPECT_TRUE(first.ok());
-  EXPECT_TRUE(second.ok());
+  ASSERT_FALSE(second.ok());
+  EXPECT_THAT(second.status().message(),
+              HasSubstr("another pgtwin reconcile (environment '" + a.environment + "'"));
 }
 
 TEST(TargetLockTest, RefusesAnInstanceThatIsASource) {

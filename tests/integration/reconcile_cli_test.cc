@@ -177,23 +177,30 @@ TEST_F(ReconcileCliTest, AFailingActionSkipsOnlyItsDependents) {
 TEST_F(ReconcileCliTest, WaitsForAnotherReconcileThenGivesUpNamingIt) {
   MakeProd("CREATE TABLE t (a int);");
   std::string spec = WriteSpec();
-  pqxx::connection holder(testing::DatabaseConninfo("postgres"));
-  pqxx::nontransaction work(holder);
-  work.exec("SELECT pg_advisory_lock(" + std::to_string(EnvironmentLockKey(environment_)) + ")");
+  // A reconcile of another environment on the same instance holds it (roles are
+  // instance-wide): this one waits, then gives up naming that environment.
+  TargetLockOptions other;
+  other.environment = environment_ + "-other";
+  StatusOr<std::unique_ptr<TargetLock>> holder =
+      TargetLock::Acquire(testing::DatabaseConninfo("postgres"), other);
+  ASSERT_TRUE(holder.ok()) << holder.status().message();
 
   CommandResult r = RunPgtwin({"reconcile", spec, "--lock-timeout", "1"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  std::string busy = "another pgtwin reconcile of environment '" + environment_ +
-                     "' holds its lock (pid " + std::to_string(holder.backendpid());
+  std::string busy = "another pgtwin reconcile (environment '" + other.environment + "', pid ";
   EXPECT_THAT(r.err, HasSubstr(busy));
   EXPECT_THAT(r.err, HasSubstr("waiting up to 1 s"));
   EXPECT_THAT(r.err, HasSubstr("pgtwin: site dc1: postgresql://postgres@127.0.0.1:"));
   EXPECT_THAT(r.err, HasSubstr("; gave up after 1 s"));
   EXPECT_THAT(r.out, HasSubstr("not planned: "));
+  r = RunPgtwin({"reconcile", spec, "--lock-timeout", "0"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr(busy));
+  EXPECT_THAT(r.err, HasSubstr("holds pgtwin's lock on this instance; not waiting"));
 
   // A dry run only reads and takes no lock.
   EXPECT_EQ(RunPgtwin({"reconcile", spec, "--dry-run"}).exit_code, 2);
-  work.exec("SELECT pg_advisory_unlock_all()");
+  holder = Status(StatusCode::kInternal, "released");
   EXPECT_EQ(RunPgtwin({"reconcile", spec}).exit_code, 0);
 }
 

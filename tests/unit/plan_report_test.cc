@@ -170,12 +170,85 @@ TEST(ApplyTextTest, ConvergedWhenEverySitePlannedAndEveryActionDone) {
       MakeAction(0, "", ActionOp::kCreate, ObjectKind::kRole, "role:app", "", {"CREATE ROLE app"}));
   report.applied = true;
   report.outcomes = {{0, ActionState::kDone, ""}};
+  EXPECT_FALSE(Converged(report)) << "done, but not observed again";
+  report.verification = Verification{{{"dc1", "postgresql://h:5432", ""}}, {}};
+  EXPECT_TRUE(Verified(report));
   EXPECT_TRUE(Converged(report));
   std::ostringstream out;
   WriteApplyText(report, false, out);
-  EXPECT_EQ(out.str(), "\nApply:\n  done     +   role:app  (dc1)\n\nConverged: 1 done.\n");
+  EXPECT_EQ(out.str(),
+            "\nApply:\n  done     +   role:app  (dc1)\n"
+            "\nVerify: dc1 observed again: nothing left to do.\n"
+            "\nConverged: 1 done, verified.\n");
   report.applied = false;
   EXPECT_FALSE(Converged(report)) << "a dry run converges nothing";
+}
+
+TEST(ApplyTextTest, ConvergedWithoutObservingAgainWhenThePlanWasEmpty) {
+  ReconcileReport report;
+  report.sites = {{"dc1", "postgresql://h:5432", ""}};
+  report.applied = true;
+  EXPECT_TRUE(Verified(report));
+  EXPECT_TRUE(Converged(report));
+  std::ostringstream out;
+  WriteApplyText(report, false, out);
+  EXPECT_EQ(out.str(), "\nApply:\n\nConverged: 0 done.\n");
+}
+
+// An apply whose actions were all done, observed again: one action is still planned.
+ReconcileReport StillDifferentReport() {
+  ReconcileReport report;
+  report.environment = "qa1";
+  report.sites = {{"dc1", "postgresql://h:5432", ""}};
+  report.plan.actions.push_back(MakeAction(0, "shop", ActionOp::kCreate, ObjectKind::kTable,
+                                           "table:public.t", "missing in Test",
+                                           {"CREATE TABLE public.t (a integer)"}));
+  report.applied = true;
+  report.outcomes = {{0, ActionState::kDone, ""}};
+  Verification verification;
+  verification.sites = {{"dc1", "postgresql://h:5432", ""}};
+  verification.remaining.actions.push_back(
+      MakeAction(0, "shop", ActionOp::kAlter, ObjectKind::kTable, "table:public.t",
+                 "comment: noted -> (none)", {"COMMENT ON TABLE public.t IS NULL"}));
+  report.verification = verification;
+  return report;
+}
+
+TEST(ApplyTextTest, NotConvergedWhenObservingAgainStillPlansSomething) {
+  ReconcileReport report = StillDifferentReport();
+  EXPECT_FALSE(Verified(report));
+  EXPECT_FALSE(Converged(report));
+  std::ostringstream out;
+  WriteApplyText(report, false, out);
+  EXPECT_EQ(out.str(),
+            "\nApply:\n  done     +   table:public.t  (dc1/shop)\n"
+            "\nVerify: dc1 observed again: still different\n"
+            "  site dc1\n"
+            "  database shop\n"
+            "    ~   table:public.t\n"
+            "        -- comment: noted -> (none)\n"
+            "        COMMENT ON TABLE public.t IS NULL;\n"
+            "\nNot converged: 1 done, 0 failed, 0 skipped; 1 still different after apply.\n");
+
+  report.verification->remaining.actions.clear();
+  report.verification->sites[0].error = "could not connect";
+  EXPECT_FALSE(Verified(report)) << "a site not observed again is not verified";
+  std::ostringstream unobserved;
+  WriteApplyText(report, false, unobserved);
+  EXPECT_THAT(unobserved.str(), HasSubstr("  site dc1: not observed: could not connect\n"));
+}
+
+TEST(ReconcileJsonTest, CarriesTheVerification) {
+  std::ostringstream out;
+  WriteReconcileJson(StillDifferentReport(), out);
+  nlohmann::json json = nlohmann::json::parse(out.str());
+  EXPECT_EQ(json["result"], nlohmann::json::parse(R"({"done":1,"failed":0,"skipped":0,
+      "remaining":1,"verified":false,"converged":false})"));
+  EXPECT_EQ(json["verification"]["sites"][0]["name"], "dc1");
+  EXPECT_EQ(json["verification"]["sites"][0]["planned"], true);
+  ASSERT_EQ(json["verification"]["remaining"].size(), 1u);
+  EXPECT_EQ(json["verification"]["remaining"][0]["key"], "table:public.t");
+  EXPECT_EQ(json["verification"]["remaining"][0]["op"], "alter");
 }
 
 TEST(ReconcileJsonTest, WritesVersionSummaryActionsAndUnmanaged) {
@@ -217,8 +290,9 @@ TEST(ReconcileJsonTest, AddsOutcomesAndResultAfterApply) {
   nlohmann::json json = nlohmann::json::parse(out.str());
   EXPECT_EQ(json["outcomes"][0], nlohmann::json::parse(R"({"id":0,"state":"done","error":null})"));
   EXPECT_EQ(json["outcomes"][1]["error"], "boom \xef\xbf\xbd");
-  EXPECT_EQ(json["result"],
-            nlohmann::json::parse(R"({"done":2,"failed":1,"skipped":2,"converged":false})"));
+  EXPECT_EQ(json["verification"], nullptr);
+  EXPECT_EQ(json["result"], nlohmann::json::parse(R"({"done":2,"failed":1,"skipped":2,
+      "remaining":0,"verified":false,"converged":false})"));
 }
 
 }  // namespace
