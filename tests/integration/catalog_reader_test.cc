@@ -6,13 +6,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <pqxx/pqxx>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "model/object.h"
+#include "tests/integration/debian_schemas.h"
 #include "tests/integration/pg_test_env.h"
 
 namespace pgtwin {
@@ -43,13 +42,6 @@ Object Read(const std::string& conninfo, CatalogReadOptions options = {},
   StatusOr<Object> cluster = ReadCluster(conninfo, options, stats);
   EXPECT_TRUE(cluster.ok()) << cluster.status().message();
   return cluster.ok() ? std::move(cluster).value() : Object();
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // Databases and roles made by a test are dropped after it. Roles are shared by the whole
@@ -455,8 +447,7 @@ TEST_F(CatalogReaderTest, ParallelReadsGiveTheSameTree) {
 
 TEST_F(CatalogReaderTest, ExtensionMembersAreLeftOutButPlainSqlObjectsAreNot) {
   std::string with_extension = MakeDatabase("catext", "CREATE EXTENSION pgq");
-  std::string plain =
-      MakeDatabase("catplain", ReadFile("/usr/share/postgresql/15/contrib/pgq.sql"));
+  std::string plain = MakeDatabase("catplain", testing::PgqSql());
   Object ext_cluster = Read(DatabaseConninfo(with_extension));
   Object plain_cluster = Read(DatabaseConninfo(plain));
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/debian_schemas.h"
 #include "tests/integration/fidelity_schema.h"
 #include "tests/integration/pg_dump_toc.h"
 #include "tests/integration/pg_test_env.h"
@@ -28,8 +29,6 @@ using Json = nlohmann::json;
 
 constexpr char kPgDump[] = "/usr/lib/postgresql/15/bin/pg_dump";
 constexpr char kPsql[] = "/usr/lib/postgresql/15/bin/psql";
-constexpr char kZabbixSchema[] = "/usr/share/zabbix-server-pgsql/schema.sql.gz";
-constexpr char kMediaWikiSchemaDir[] = "/usr/share/mediawiki/maintenance/postgres";
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -267,25 +266,6 @@ std::string LoadSandboxDatabase(const std::string& family) {
   return db;
 }
 
-std::string LoadZabbix() {
-  CommandResult schema = RunCommand({"/usr/bin/zcat", kZabbixSchema});
-  EXPECT_EQ(schema.exit_code, 0) << schema.err;
-  return CreateDatabase("zabbix", schema.out);
-}
-
-// MediaWiki's PostgreSQL installer: in the `mediawiki` schema, the generated tables and then
-// tables.sql, in one transaction, with the installer's /*_*/-style placeholders substituted
-// (table prefix and table options are empty by default).
-std::string LoadMediaWiki() {
-  std::string generated = ReadFile(std::string(kMediaWikiSchemaDir) + "/tables-generated.sql");
-  std::string manual = ReadFile(std::string(kMediaWikiSchemaDir) + "/tables.sql");
-  std::regex placeholder(R"(/\*(?:_|i|\$wgDBprefix|\$wgDBTableOptions)\*/)");
-  std::string sql = "CREATE SCHEMA mediawiki; SET search_path = mediawiki; BEGIN;\n" +
-                    std::regex_replace(generated, placeholder, "") + "\n" +
-                    std::regex_replace(manual, placeholder, "") + "\nCOMMIT;";
-  return CreateDatabase("mediawiki", sql);
-}
-
 std::string LoadFidelityBase() {
   RunSql("postgres", kFidelityRolesSql);
   return CreateDatabase("fidbase", kFidelityBaseSql);
@@ -314,8 +294,8 @@ INSTANTIATE_TEST_SUITE_P(Prod, SandboxCompletenessTest, ::testing::ValuesIn(Sand
                            return info.param;
                          });
 
-TEST(CompletenessTest, Zabbix) { ExpectComplete(LoadZabbix()); }
-TEST(CompletenessTest, MediaWiki) { ExpectComplete(LoadMediaWiki()); }
+TEST(CompletenessTest, Zabbix) { ExpectComplete(CreateDatabase("zabbix", ZabbixSql())); }
+TEST(CompletenessTest, MediaWiki) { ExpectComplete(CreateDatabase("mediawiki", MediaWikiSql())); }
 TEST(CompletenessTest, FidelityBaseSchema) { ExpectComplete(LoadFidelityBase()); }
 
 // Shapes that trip catalog readers: quoted and mixed-case names, argument modes, multi-level

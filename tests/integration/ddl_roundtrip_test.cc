@@ -18,6 +18,7 @@
 
 #include "reconciler/plan/ddl_quote.h"
 #include "tests/integration/ddl_test_support.h"
+#include "tests/integration/debian_schemas.h"
 #include "tests/integration/fidelity_schema.h"
 #include "tests/integration/pg_test_env.h"
 
@@ -119,21 +120,10 @@ TEST(DdlRoundTripTest, FidelitySchema) {
   ExpectRoundTrip(CreateDatabase("ddl_fid", kFidelityBaseSql));
 }
 
-TEST(DdlRoundTripTest, Zabbix) {
-  CommandResult schema =
-      RunCommand({"/usr/bin/zcat", "/usr/share/zabbix-server-pgsql/schema.sql.gz"});
-  ASSERT_EQ(schema.exit_code, 0) << schema.err;
-  ExpectRoundTrip(CreateDatabase("ddl_zabbix", schema.out));
-}
+TEST(DdlRoundTripTest, Zabbix) { ExpectRoundTrip(CreateDatabase("ddl_zabbix", ZabbixSql())); }
 
 TEST(DdlRoundTripTest, MediaWiki) {
-  const std::string dir = "/usr/share/mediawiki/maintenance/postgres";
-  std::regex placeholder(R"(/\*(?:_|i|\$wgDBprefix|\$wgDBTableOptions)\*/)");
-  std::string sql = "CREATE SCHEMA mediawiki; SET search_path = mediawiki; BEGIN;\n" +
-                    std::regex_replace(ReadFile(dir + "/tables-generated.sql"), placeholder, "") +
-                    "\n" + std::regex_replace(ReadFile(dir + "/tables.sql"), placeholder, "") +
-                    "\nCOMMIT;";
-  ExpectRoundTrip(CreateDatabase("ddl_mediawiki", sql));
+  ExpectRoundTrip(CreateDatabase("ddl_mediawiki", MediaWikiSql()));
 }
 
 // Names that need quoting, mixed case, keywords, odd literals and bodies, partitions over

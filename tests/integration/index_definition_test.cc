@@ -6,24 +6,19 @@
 // to pg_get_indexdef.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
 #include <pqxx/pqxx>
-#include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "providers/postgres/catalog_features.h"
 #include "providers/postgres/catalog_sql.h"
+#include "tests/integration/debian_schemas.h"
 #include "tests/integration/fidelity_schema.h"
 #include "tests/integration/pg_test_env.h"
 
 namespace pgtwin::testing {
 namespace {
-
-constexpr char kZabbixSchema[] = "/usr/share/zabbix-server-pgsql/schema.sql.gz";
-constexpr char kMediaWikiSchemaDir[] = "/usr/share/mediawiki/maintenance/postgres";
 
 // Reads every index of `db` in a session set up as the reader sets it up (empty search_path),
 // expects each definition pgtwin builds to equal pg_get_indexdef's, and the reader's own index
@@ -240,25 +235,12 @@ TEST(IndexDefinitionTest, FidelityBaseSchema) {
 }
 
 TEST(IndexDefinitionTest, Zabbix) {
-  CommandResult schema = RunCommand({"/usr/bin/zcat", kZabbixSchema});
-  ASSERT_EQ(schema.exit_code, 0) << schema.err;
-  EXPECT_GT(BuiltInUserSchemas(CheckIndexDefinitions(CreateDatabase("idxzbx", schema.out))), 100u);
+  EXPECT_GT(BuiltInUserSchemas(CheckIndexDefinitions(CreateDatabase("idxzbx", ZabbixSql()))), 100u);
 }
 
 TEST(IndexDefinitionTest, MediaWiki) {
-  // As the completeness test loads it: the installer's files in schema `mediawiki`, with its
-  // placeholders removed; tables.sql opens a transaction it leaves to the installer to commit.
-  std::string sql = "CREATE SCHEMA mediawiki; SET search_path = mediawiki;\n";
-  const std::regex placeholder(R"(/\*(?:_|i|\$wgDBprefix|\$wgDBTableOptions)\*/)");
-  for (const char* file : {"/tables-generated.sql", "/tables.sql"}) {
-    std::ifstream in(std::string(kMediaWikiSchemaDir) + file);
-    ASSERT_TRUE(in.good()) << "cannot read " << kMediaWikiSchemaDir << file;
-    std::stringstream text;
-    text << in.rdbuf();
-    sql += std::regex_replace(text.str(), placeholder, "") + "\n";
-  }
-  sql += "COMMIT;";
-  EXPECT_GT(BuiltInUserSchemas(CheckIndexDefinitions(CreateDatabase("idxmw", sql))), 20u);
+  EXPECT_GT(BuiltInUserSchemas(CheckIndexDefinitions(CreateDatabase("idxmw", MediaWikiSql()))),
+            20u);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "reconciler/diff/tree_diff.h"
 #include "reconciler/plan/ddl_quote.h"
 #include "reconciler/plan/planner.h"
+#include "tests/integration/debian_schemas.h"
 #include "tests/integration/fidelity_schema.h"
 #include "tests/integration/pg_test_env.h"
 
@@ -250,10 +251,7 @@ TEST(PlannerApplyTest, FidelitySchemaIsRebuiltInPlanOrder) {
 }
 
 TEST(PlannerApplyTest, ZabbixIsRebuiltInPlanOrder) {
-  testing::CommandResult schema =
-      testing::RunCommand({"/usr/bin/zcat", "/usr/share/zabbix-server-pgsql/schema.sql.gz"});
-  ASSERT_EQ(schema.exit_code, 0) << schema.err;
-  ExpectPlanRebuilds(CreateDatabase("plan_zabbix", schema.out), {});
+  ExpectPlanRebuilds(CreateDatabase("plan_zabbix", testing::ZabbixSql()), {});
 }
 
 }  // namespace
