@@ -45,28 +45,66 @@ void ReconcileFixture::SetUp() {
   dir_ = TempDir();
 }
 
-void ReconcileFixture::TearDown() {
-  if (!database_.empty()) DropDatabase(database_);
-  RunSql("postgres", "DROP ROLE IF EXISTS " + owner_ + "; DROP ROLE IF EXISTS " + reader_);
+namespace {
+
+// Drops every role whose name starts with `prefix` + "_".
+void DropRoles(const std::string& prefix) {
+  pqxx::connection conn(DatabaseConninfo("postgres"));
+  pqxx::nontransaction work(conn);
+  pqxx::result roles = work.exec("SELECT rolname FROM pg_roles WHERE starts_with(rolname, " +
+                                 work.quote(prefix + "_") + ")");
+  for (const pqxx::row& role : roles) {
+    work.exec("DROP ROLE IF EXISTS " + work.quote_name(role[0].as<std::string>()));
+  }
 }
 
-void ReconcileFixture::MakeProd(const std::string& sql) {
+// An RE2 regex matching every name that does not start with `prefix` (letters, digits and
+// '_' only): at some position it has another character, or it ends before.
+std::string NotStartingWith(const std::string& prefix) {
+  std::string inner;
+  for (size_t i = prefix.size(); i-- > 0;) {
+    std::string c(1, prefix[i]);
+    inner = "(?:$|[^" + c + "]" + (inner.empty() ? "" : "|" + c + inner) + ")";
+  }
+  return "^" + inner;
+}
+
+}  // namespace
+
+void ReconcileFixture::TearDown() {
+  if (!database_.empty()) DropDatabase(database_);
+  DropRoles(prefix_);
+}
+
+void ReconcileFixture::MakeProd(const std::string& sql, const std::function<void()>& before_drop) {
+  MakeProdAndTest(sql);
+  if (::testing::Test::HasFatalFailure()) return;
+  if (before_drop) before_drop();
+  DropDatabase(database_);
+  DropRoles(prefix_);
+}
+
+void ReconcileFixture::MakeProdAndTest(const std::string& sql) {
   RunSql("postgres", "CREATE ROLE " + owner_ + " NOLOGIN; CREATE ROLE " + reader_ +
                          " LOGIN CONNECTION LIMIT 3");
   database_ = CreateDatabase(prefix_, "");
   RunSql("postgres", "ALTER DATABASE " + database_ + " OWNER TO " + owner_);
-  RunSql(database_, Replace(Replace(sql, "{owner}", owner_), "{reader}", reader_));
+  std::string text = Replace(Replace(sql, "{owner}", owner_), "{reader}", reader_);
+  RunSql(database_, Replace(Replace(text, "{database}", database_), "{prefix}", prefix_));
   CommandResult dump =
       RunPgtwin({"dump", "--source", DatabaseConninfo(database_), "--output", dir_ + "/prod"});
   ASSERT_EQ(dump.exit_code, 0) << dump.err;
   StatusOr<Snapshot> snapshot = LoadSnapshot(dir_ + "/prod");
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().message();
   std::erase_if(snapshot->cluster.mutable_children(), [this](const Object& child) {
-    return child.kind() == ObjectKind::kRole && !child.name().starts_with(prefix_);
+    return child.kind() == ObjectKind::kRole && !child.name().starts_with(prefix_ + "_");
   });
   ASSERT_TRUE(WriteSnapshot(snapshot->cluster, snapshot->all_databases, dir_ + "/prod").ok());
-  DropDatabase(database_);
-  RunSql("postgres", "DROP ROLE " + owner_ + "; DROP ROLE " + reader_);
+}
+
+std::string ReconcileFixture::IgnoreOthersYaml() const {
+  std::string others = NotStartingWith(prefix_ + "_");
+  return "ignore: [\"role:" + others + "\", \"database:" + others + "\"]\n";
 }
 
 std::string ReconcileFixture::WriteSpec(const std::string& sites_yaml, const std::string& extra,

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -30,10 +31,17 @@ class ReconcileFixture : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
-  // Makes the source database from `sql` ({owner}/{reader} replaced by the test's two roles),
-  // dumps it as the Prod snapshot dir_/prod keeping only this test's roles, then drops the
-  // database and the roles.
-  void MakeProd(const std::string& sql);
+  // Makes the source database from `sql`, dumps it as the Prod snapshot dir_/prod keeping only
+  // this test's roles, runs `before_drop` (when given; the source still exists, e.g. to keep
+  // its pg_dump), then drops the database and the roles. In `sql`, {owner} and {reader} stand
+  // for the test's two roles, {database} for the database's name and {prefix} for prefix_:
+  // roles the SQL creates must be named {prefix}_<something> (they are kept in the snapshot
+  // and dropped with the others).
+  void MakeProd(const std::string& sql, const std::function<void()>& before_drop = nullptr);
+
+  // Makes the source and its snapshot as MakeProd does, but keeps the database and the roles:
+  // they are the Test environment, already what reconcile would build from the snapshot.
+  void MakeProdAndTest(const std::string& sql);
 
   // Writes dir_/env.yaml: environment_, the snapshot, site dc1 = the fixture server (then
   // `sites_yaml`), the one database, roles with `passwords`; `extra` is appended (policy, ...).
@@ -44,6 +52,11 @@ class ReconcileFixture : public ::testing::Test {
   // what it printed, parsed.
   nlohmann::json ReconcileJson(const std::string& spec, std::vector<std::string> args,
                                int expected_exit);
+
+  // Spec lines (to pass as WriteSpec's `extra`) that leave out of the comparison every role
+  // and database that is not this test's: other tests' roles and databases on the shared
+  // server are then neither reported as unmanaged nor dropped by --prune.
+  std::string IgnoreOthersYaml() const;
 
   std::string prefix_;       // unique per test: rc_<pid>_<n>
   std::string environment_;  // prefix_ with '-' for '_'
