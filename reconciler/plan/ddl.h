@@ -20,6 +20,10 @@ struct DdlContext {
   // (CREATE TABLE then spells out only what the child does not inherit, and never an
   // inherited generation expression, which PostgreSQL refuses).
   const Object* database = nullptr;
+  // The observed (Test) database tree, or null. A table whose owner changes has its columns'
+  // ACLs set by its own AlterSql, after ALTER TABLE ... OWNER TO (which rewrites the old
+  // owner's column grants): AlterSql of such a column leaves its ACL alone.
+  const Object* observed_database = nullptr;
 };
 
 // SQL that creates one object, as `CREATE` (or `ALTER TABLE ... ADD`) plus its owner, ACL

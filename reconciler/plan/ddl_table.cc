@@ -170,21 +170,10 @@ bool Widens(const std::string& from, const std::string& to) {
   return false;
 }
 
-// True when the table's ALTER ... OWNER TO alone turns `observed` column privileges into
-// `desired`: it rewrites the old owner's grants as the new owner's (the column's diff is then
-// only that), and granting as the old owner would fail once it runs.
-bool ExplainedByNewOwner(const AclTarget& target, const std::string& desired,
-                         const std::string& observed) {
-  auto items = ParseAcl(observed);
-  if (target.owner.empty() || !items) return false;
-  for (const AclItem& item : *items) {
-    if (item.grantor == target.owner) continue;
-    AclTarget renamed = target;
-    renamed.observed_owner = item.grantor;
-    auto sql = AclSql(renamed, desired, observed);
-    if (sql && sql->empty()) return true;
-  }
-  return false;
+// The owner `table` (schema.name) has in `database`; "" when it or the table is not there.
+std::string OwnerIn(const Object* database, const std::string& table) {
+  const Object* relation = FindTable(database, table);
+  return relation == nullptr ? "" : relation->Attr("owner");
 }
 
 }  // namespace
@@ -285,12 +274,15 @@ AlterSqlResult AlterTable(const Object& d, const Object& o, const std::vector<At
   }
   std::vector<std::string> revoked;
   AppendOwnerAclCommentChanges(d, o, c, NamesOf(d, ctx), out, &revoked);
-  // Revoking table privileges revoked the same grantees' column privileges: grant them again.
-  if (!revoked.empty()) {
+  // Revoking table privileges revoked the same grantees' column privileges, and a new owner
+  // took over the old owner's column grants: the columns Test has get their ACLs now (those
+  // created later get theirs with them).
+  if (!revoked.empty() || Changed(c, "owner")) {
     for (const Object* column : ColumnsInOrder(d)) {
       const Object* before = o.FindChild(ObjectKind::kColumn, column->name());
+      if (before == nullptr) continue;
       auto want = ParseAcl(column->Attr("acl"));
-      auto have = ParseAcl(before == nullptr ? "" : before->Attr("acl"));
+      auto have = ParseAcl(before->Attr("acl"));
       if (!want || !have) continue;
       std::vector<AclItem> kept;
       for (const AclItem& item : *have) {
@@ -395,14 +387,14 @@ AlterSqlResult AlterColumn(const Object& d, const Object& o, const std::vector<A
   }
   Names names = NamesOf(d, ctx);
   if (Changed(c, "comment")) out.push_back(CommentSql(names.alter, d.Attr("comment")));
-  if (Changed(c, "acl")) {
-    const Object* relation = FindTable(ctx.database, ctx.schema + "." + ctx.relation);
-    std::string owner = relation == nullptr ? "" : relation->Attr("owner");
+  const std::string table_name = ctx.schema + "." + ctx.relation;
+  std::string owner = OwnerIn(ctx.database, table_name);
+  std::string observed_owner = OwnerIn(ctx.observed_database, table_name);
+  // A table whose owner changes sets its columns' ACLs itself (AlterTable).
+  if (Changed(c, "acl") && (observed_owner.empty() || observed_owner == owner)) {
     AclTarget target{names.grant, 'c', owner, "", QuoteIdent(d.name())};
-    if (!ExplainedByNewOwner(target, d.Attr("acl"), o.Attr("acl"))) {
-      if (auto sql = AclSql(target, d.Attr("acl"), o.Attr("acl"))) {
-        out.insert(out.end(), sql->begin(), sql->end());
-      }
+    if (auto sql = AclSql(target, d.Attr("acl"), o.Attr("acl"))) {
+      out.insert(out.end(), sql->begin(), sql->end());
     }
   }
   return result;

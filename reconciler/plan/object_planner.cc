@@ -62,6 +62,7 @@ DdlContext SitePlanner::ContextOf(const Place& place, bool observed) const {
   context.relation_kind = place.relation_kind;
   const Object* cluster = observed ? input_.observed : input_.desired;
   context.database = cluster->FindChild(ObjectKind::kDatabase, place.database);
+  context.observed_database = input_.observed->FindChild(ObjectKind::kDatabase, place.database);
   return context;
 }
 

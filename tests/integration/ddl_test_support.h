@@ -223,9 +223,11 @@ inline std::vector<SqlItem> CreateAll(const Object& desired, const Object& exist
 }
 
 // The context of a diff entry's object.
-inline DdlContext ContextOf(const DiffEntry& entry, const Object* database) {
+inline DdlContext ContextOf(const DiffEntry& entry, const Object* database,
+                            const Object* observed_database) {
   DdlContext ctx;
   ctx.database = database;
+  ctx.observed_database = observed_database;
   for (const PathStep& step : entry.path) {
     if (step.kind == ObjectKind::kSchema) ctx.schema = step.name;
     if (IsRelationKind(step.kind)) {
@@ -243,7 +245,7 @@ inline std::vector<SqlItem> ChangeAll(const Object& desired, const Object& obser
   DiffResult diff = DiffTrees(desired, observed, IgnoreRules());
   ItemCollector items(&desired);
   for (const DiffEntry& e : diff.entries) {
-    DdlContext ctx = ContextOf(e, &desired);
+    DdlContext ctx = ContextOf(e, &desired, &observed);
     if (e.change == ChangeKind::kSourceOnly) {
       if (e.kind == ObjectKind::kColumn) {
         items.Add(6, *e.source, CreateSql(*e.source, ctx));

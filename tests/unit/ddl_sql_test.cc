@@ -158,6 +158,49 @@ TEST(DdlSqlTest, IdentityColumns) {
                  "ALTER TABLE s.t ALTER COLUMN id DROP NOT NULL"}));
 }
 
+// ALTER TABLE ... OWNER TO rewrites the old owner's column grants (grantor and grantee) as
+// the new owner's: when the owner changes, the table's own action sets its columns' ACLs after
+// it, and the columns' actions leave them alone (run before, they would be undone).
+TEST(DdlSqlTest, ANewTableOwnerSetsItsColumnsAclsAfterOwnerTo) {
+  auto table_owned_by = [](const std::string& owner, const std::string& column_acl) {
+    Object database(ObjectKind::kDatabase, "db");
+    Object schema(ObjectKind::kSchema, "s");
+    Object table = Make(ObjectKind::kTable, "t", {{"owner", owner}});
+    table.AddChild(Make(ObjectKind::kColumn, "c",
+                        {{"position", "1"}, {"type", "integer"}, {"acl", column_acl}}));
+    schema.AddChild(table);
+    database.AddChild(schema);
+    return database;
+  };
+  // Prod: o owns the table and granted SELECT (c) to r. Test: r was made the owner by hand,
+  // which turned r=r/o into r=r/r.
+  Object desired = table_owned_by("o", "r=r/o");
+  Object observed = table_owned_by("r", "r=r/r");
+  auto table_in = [](const Object& database) -> const Object& {
+    return *database.FindChild(ObjectKind::kSchema, "s")->FindChild(ObjectKind::kTable, "t");
+  };
+  DdlContext ctx{"s", "", ObjectKind::kTable, &desired, &observed};
+  // After OWNER TO o, Test's column ACL is o=r/o: o's grant goes, r's comes back.
+  EXPECT_EQ(Alter(table_in(desired), table_in(observed), ctx).sql,
+            (Sql{"ALTER TABLE s.t OWNER TO o", "REVOKE ALL (c) ON TABLE s.t FROM o",
+                 "GRANT SELECT (c) ON TABLE s.t TO r"}));
+  const Object& column = *table_in(desired).FindChild(ObjectKind::kColumn, "c");
+  const Object& before = *table_in(observed).FindChild(ObjectKind::kColumn, "c");
+  DdlContext on_table{"s", "t", ObjectKind::kTable, &desired, &observed};
+  EXPECT_EQ(Alter(column, before, on_table).sql, Sql{});
+  // Without an owner change the column's own action sets its ACL.
+  Object same_owner = table_owned_by("o", "r=r/o");
+  same_owner.FindChild(ObjectKind::kSchema, "s")
+      ->FindChild(ObjectKind::kTable, "t")
+      ->FindChild(ObjectKind::kColumn, "c")
+      ->SetAttr("acl", "");
+  on_table.observed_database = &same_owner;
+  EXPECT_EQ(Alter(column, Make(ObjectKind::kColumn, "c", {{"position", "1"}, {"type", "integer"}}),
+                  on_table)
+                .sql,
+            Sql{"GRANT SELECT (c) ON TABLE s.t TO r"});
+}
+
 TEST(DdlSqlTest, ConstraintsValidateAndDeferInPlaceOtherwiseReplace) {
   Object fk = Make(ObjectKind::kConstraint, "fk",
                    {{"type", "f"},
