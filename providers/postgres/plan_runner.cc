@@ -1,6 +1,7 @@
 #include "providers/postgres/plan_runner.h"
 
 #include <pqxx/pqxx>
+#include <vector>
 
 #include "providers/postgres/conninfo.h"
 #include "providers/postgres/pg_errors.h"
@@ -73,6 +74,25 @@ struct PlanRunner::Session {
   pqxx::connection conn;
   pqxx::quiet_errorhandler quiet;
 };
+
+namespace {
+
+// Which of `statements` (as sent; `shown` is what error messages may show of each) fails: they
+// are run again one by one in a transaction that is rolled back. "" when none fails again.
+std::string FailingStatement(pqxx::connection& conn, const std::vector<std::string>& statements,
+                             const std::vector<std::string>& shown) {
+  pqxx::work work(conn);
+  for (size_t i = 0; i < statements.size(); ++i) {
+    try {
+      work.exec(statements[i]);
+    } catch (const pqxx::sql_error&) {
+      return shown[i];
+    }
+  }
+  return "";
+}
+
+}  // namespace
 
 PlanRunner::PlanRunner(std::map<std::string, std::string> sites, PasswordHashes passwords,
                        RunLimits limits)
@@ -155,22 +175,38 @@ Status PlanRunner::Run(const Action& action) {
     return Status(code, text);
   };
   try {
-    auto run_all = [&](pqxx::transaction_base& work) -> Status {
-      for (const std::string& statement : action.sql) {
-        current = statement;
-        StatusOr<std::string> sql = WithSecret(action, statement, **session);
-        if (!sql.ok()) return failure(sql.status().code(), sql.status().message());
-        work.exec(*sql);
-      }
-      work.commit();
-      return Status::Ok();
-    };
-    if (action.in_transaction) {
-      pqxx::work work((*session)->conn);
-      return run_all(work);
+    std::vector<std::string> statements;
+    for (const std::string& statement : action.sql) {
+      current = statement;
+      StatusOr<std::string> sql = WithSecret(action, statement, **session);
+      if (!sql.ok()) return failure(sql.status().code(), sql.status().message());
+      statements.push_back(*std::move(sql));
     }
-    pqxx::nontransaction work((*session)->conn);
-    return run_all(work);
+    if (!action.in_transaction) {
+      pqxx::nontransaction work((*session)->conn);
+      for (size_t i = 0; i < statements.size(); ++i) {
+        current = action.sql[i];
+        work.exec(statements[i]);
+      }
+      return Status::Ok();
+    }
+    // One round trip: the server runs a multi-statement query as one implicit transaction.
+    std::string batch;
+    for (const std::string& statement : statements) batch += statement + ";\n";
+    current = statements.size() == 1 ? action.sql[0] : "";
+    try {
+      pqxx::nontransaction work((*session)->conn);
+      work.exec(batch);
+    } catch (const pqxx::sql_error& e) {
+      // Which statement failed is found by running them again, unless that means waiting
+      // out a timeout again.
+      bool timeout = e.sqlstate() == "55P03" || e.sqlstate() == "57014";
+      if (current.empty() && !timeout && (*session)->conn.is_open()) {
+        current = FailingStatement((*session)->conn, statements, action.sql);
+      }
+      throw;
+    }
+    return Status::Ok();
   } catch (const pqxx::sql_error& e) {
     if (!(*session)->conn.is_open()) sessions_.erase({action.site, database});
     return failure(CodeOf(e), ErrorText(e, limits_));

@@ -33,8 +33,9 @@ class PlanRunner {
   PlanRunner(const PlanRunner&) = delete;
   PlanRunner& operator=(const PlanRunner&) = delete;
 
-  // Runs the action's statements in order: in one transaction when `in_transaction`, each on
-  // its own otherwise (CREATE DATABASE). kSecretPlaceholder becomes the quoted hash of
+  // Runs the action's statements in order: in one transaction when `in_transaction` (sent as
+  // one multi-statement query, a single round trip), each on its own otherwise (CREATE
+  // DATABASE). kSecretPlaceholder becomes the quoted hash of
   // `secret_role`. An error is one line, "site S, database D: <server message>; statement:
   // <its first line>" ("site S: ..." for cluster-wide actions), with any hash put back as the
   // placeholder. A statement that hits a limit says which: "lock_timeout after N s waiting
