@@ -11,38 +11,24 @@
 #include <string>
 #include <vector>
 
-#include "providers/postgres/catalog_reader.h"
 #include "reconciler/diff/tree_diff.h"
 #include "reconciler/plan/ddl_quote.h"
 #include "reconciler/plan/planner.h"
 #include "tests/integration/debian_schemas.h"
 #include "tests/integration/fidelity_schema.h"
 #include "tests/integration/pg_test_env.h"
+#include "tests/integration/planner_test_support.h"
 
 namespace pgtwin {
 namespace {
 
 using testing::CreateDatabase;
 using testing::DatabaseConninfo;
+using testing::DescribePlan;
 using testing::DropDatabase;
 using ::testing::IsEmpty;
+using testing::ReadClusterFrom;
 using testing::RunSql;
-
-Object Read(const std::string& database) {
-  StatusOr<Object> cluster = ReadCluster(DatabaseConninfo(database), {});
-  EXPECT_TRUE(cluster.ok()) << cluster.status().message();
-  return cluster.ok() ? std::move(cluster).value() : Object();
-}
-
-std::string Describe(const Plan& plan) {
-  std::string text;
-  for (const Action& a : plan.actions) {
-    text += "\n  " + std::to_string(a.id) + " " + a.key + " [" + a.reason + "]";
-    if (!a.blocked_by.empty()) text += " blocked: " + a.blocked_by;
-    for (const std::string& sql : a.sql) text += "\n      " + sql;
-  }
-  return text;
-}
 
 // Runs every action in plan order, each in one transaction (statement by statement when it
 // cannot run in one), with function bodies unchecked as the executor runs them. Password
@@ -132,7 +118,7 @@ TEST(PlannerApplyTest, ClusterLevelActionsConverge) {
   std::string db = prefix + "_db";
   DropRoles({odd, member, group, owner});
 
-  Object observed = Read("postgres");
+  Object observed = ReadClusterFrom("postgres");
   Object desired(ObjectKind::kCluster, "prod");
   Object& r_owner = desired.AddChild(ObjectKind::kRole, owner);
   r_owner.SetFlag("login", true);
@@ -166,15 +152,15 @@ TEST(PlannerApplyTest, ClusterLevelActionsConverge) {
   PasswordHashes none;
 
   Plan plan = PlanOne(desired, observed, &want, &none);
-  ASSERT_EQ(plan.actions.size(), 4u + 3u + 1u) << Describe(plan);  // roles, grants, database
+  ASSERT_EQ(plan.actions.size(), 4u + 3u + 1u) << DescribePlan(plan);  // roles, grants, database
   std::vector<std::string> errors = ApplyInOrder(plan, want);
-  EXPECT_THAT(errors, IsEmpty()) << Describe(plan);
+  EXPECT_THAT(errors, IsEmpty()) << DescribePlan(plan);
 
-  Object after = Read(db);
+  Object after = ReadClusterFrom(db);
   PasswordHashes have = ReadHashes(prefix);
   EXPECT_EQ(have, want);
   Plan again = PlanOne(desired, after, &want, &have);
-  EXPECT_THAT(again.actions, IsEmpty()) << Describe(again);
+  EXPECT_THAT(again.actions, IsEmpty()) << DescribePlan(again);
 
   // A drift in each part is repaired, and only that.
   auto q = [](const std::string& name) { return ddl::QuoteIdent(name); };
@@ -185,15 +171,15 @@ TEST(PlannerApplyTest, ClusterLevelActionsConverge) {
                          "ALTER ROLE " + q(odd) + " PASSWORD 'plain'; " +            // cleared
                          "ALTER DATABASE " + q(db) + " RESET work_mem; " +  // alter database
                          "REVOKE CONNECT ON DATABASE " + q(db) + " FROM " + q(member));
-  Object drifted = Read(db);
+  Object drifted = ReadClusterFrom(db);
   PasswordHashes drifted_hashes = ReadHashes(prefix);
   Plan repair = PlanOne(desired, drifted, &want, &drifted_hashes);
-  EXPECT_EQ(repair.actions.size(), 6u) << Describe(repair);
-  EXPECT_THAT(ApplyInOrder(repair, want), IsEmpty()) << Describe(repair);
-  Object repaired = Read(db);
+  EXPECT_EQ(repair.actions.size(), 6u) << DescribePlan(repair);
+  EXPECT_THAT(ApplyInOrder(repair, want), IsEmpty()) << DescribePlan(repair);
+  Object repaired = ReadClusterFrom(db);
   PasswordHashes repaired_hashes = ReadHashes(prefix);
   Plan done = PlanOne(desired, repaired, &want, &repaired_hashes);
-  EXPECT_THAT(done.actions, IsEmpty()) << Describe(done);
+  EXPECT_THAT(done.actions, IsEmpty()) << DescribePlan(done);
 
   DropDatabase(db);
   DropRoles({odd, member, group, owner});
@@ -202,7 +188,7 @@ TEST(PlannerApplyTest, ClusterLevelActionsConverge) {
 // Builds `source` again as a new database from the plan and checks that the copy needs
 // nothing more and equals the source.
 void ExpectPlanRebuilds(const std::string& source, const std::vector<std::string>& roles) {
-  Object read = Read(source);
+  Object read = ReadClusterFrom(source);
   const Object* source_db = read.FindChild(ObjectKind::kDatabase, source);
   ASSERT_NE(source_db, nullptr);
   std::string target = source + "_copy";
@@ -217,7 +203,7 @@ void ExpectPlanRebuilds(const std::string& source, const std::vector<std::string
   copy.set_name(target);
   desired.Normalize();
 
-  Object observed = Read("postgres");
+  Object observed = ReadClusterFrom("postgres");
   Plan plan = PlanOne(desired, observed, nullptr, nullptr);
   for (const Action& action : plan.actions) {
     // Creations, and the attributes deferred until what they name exists (OWNED BY, ...).
@@ -228,11 +214,11 @@ void ExpectPlanRebuilds(const std::string& source, const std::vector<std::string
     EXPECT_EQ(action.blocked_by, "") << action.key;
   }
   std::vector<std::string> errors = ApplyInOrder(plan, {});
-  EXPECT_THAT(errors, IsEmpty()) << Describe(plan);
+  EXPECT_THAT(errors, IsEmpty()) << DescribePlan(plan);
 
-  Object after = Read(target);
+  Object after = ReadClusterFrom(target);
   Plan again = PlanOne(desired, after, nullptr, nullptr);
-  EXPECT_THAT(again.actions, IsEmpty()) << Describe(again);
+  EXPECT_THAT(again.actions, IsEmpty()) << DescribePlan(again);
   const Object* target_db = after.FindChild(ObjectKind::kDatabase, target);
   ASSERT_NE(target_db, nullptr);
   DiffResult diff = DiffTrees(*source_db, *target_db, IgnoreRules());

@@ -7,26 +7,28 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <map>
-#include <memory>
 #include <ostream>
-#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
-#include "providers/postgres/catalog_reader.h"
 #include "reconciler/diff/tree_diff.h"
 #include "reconciler/plan/planner.h"
 #include "tests/integration/fidelity_schema.h"
 #include "tests/integration/pg_test_env.h"
+#include "tests/integration/planner_test_support.h"
 
 namespace pgtwin {
 namespace {
 
+using testing::ApplyToDatabase;
 using testing::CreateDatabase;
 using testing::DatabaseConninfo;
+using testing::DescribePlan;
+using testing::DesiredCopy;
 using testing::DropDatabase;
 using ::testing::IsEmpty;
+using testing::PlanCopy;
+using testing::ReadClusterFrom;
 using testing::RunSql;
 
 // Views on a view, on the materialized view and on a function, so that replacing them takes
@@ -44,67 +46,6 @@ struct DriftCase {
 
 void PrintTo(const DriftCase& c, std::ostream* os) { *os << c.name; }
 
-Object Read(const std::string& database) {
-  StatusOr<Object> cluster = ReadCluster(DatabaseConninfo(database), {});
-  EXPECT_TRUE(cluster.ok()) << cluster.status().message();
-  return cluster.ok() ? std::move(cluster).value() : Object();
-}
-
-std::string Describe(const Plan& plan) {
-  std::string text;
-  for (const Action& a : plan.actions) {
-    text += "\n  " + std::to_string(a.id) + " " + a.key + " [" + a.reason + "]";
-    if (!a.blocked_by.empty()) text += " blocked: " + a.blocked_by;
-    for (const std::string& sql : a.sql) text += "\n      " + sql;
-  }
-  return text;
-}
-
-// Runs the actions of a plan on one database in plan order, each in its own transaction.
-std::vector<std::string> Apply(const std::string& database, const Plan& plan) {
-  pqxx::connection c(DatabaseConninfo(database));
-  {
-    pqxx::nontransaction setup(c);
-    setup.exec("SET check_function_bodies = off");
-    setup.exec("SET client_min_messages = warning");
-  }
-  std::vector<std::string> errors;
-  for (const Action& action : plan.actions) {
-    EXPECT_EQ(action.database, database) << action.key;
-    if (!action.blocked_by.empty()) continue;
-    try {
-      pqxx::work tx(c);
-      for (const std::string& sql : action.sql) tx.exec(sql);
-      tx.commit();
-    } catch (const std::exception& e) {
-      errors.push_back(std::to_string(action.id) + " " + action.key + ": " + e.what());
-    }
-  }
-  return errors;
-}
-
-// The desired cluster: the fidelity roles and the source database under `name`.
-Object Desired(const std::string& source, const std::string& name) {
-  Object read = Read(source);
-  Object desired(ObjectKind::kCluster, "prod");
-  for (const char* role : {"fid_owner", "fid_other", "fid_reader"}) {
-    const Object* node = read.FindChild(ObjectKind::kRole, role);
-    if (node != nullptr) desired.AddChild(*node);
-  }
-  const Object* db = read.FindChild(ObjectKind::kDatabase, source);
-  EXPECT_NE(db, nullptr);
-  if (db != nullptr) desired.AddChild(*db).set_name(name);
-  desired.Normalize();
-  return desired;
-}
-
-Plan PlanCopy(const Object& desired, const Object& observed) {
-  PlanOptions options;
-  options.prune = true;
-  options.skip_roles = {""};  // roles are shared by the server's tests: leave them all alone
-  return BuildPlan({{"dc1", &desired, &observed, nullptr, nullptr}}, options);
-}
-
 class PlannerDriftTest : public ::testing::TestWithParam<DriftCase> {};
 
 TEST_P(PlannerDriftTest, RepairedInPlanOrder) {
@@ -113,16 +54,16 @@ TEST_P(PlannerDriftTest, RepairedInPlanOrder) {
   std::string source = CreateDatabase("plan_drift_src", base);
   std::string copy = CreateDatabase("plan_drift", base);
   RunSql(copy, GetParam().mutation);
-  Object desired = Desired(source, copy);
+  Object desired = DesiredCopy(source, copy, {"fid_owner", "fid_other", "fid_reader"});
 
-  Plan plan = PlanCopy(desired, Read(copy));
+  Plan plan = PlanCopy(desired, ReadClusterFrom(copy), true);
   EXPECT_FALSE(plan.actions.empty()) << "the case changed nothing";
   for (const Action& action : plan.actions) EXPECT_EQ(action.blocked_by, "") << action.key;
-  EXPECT_THAT(Apply(copy, plan), IsEmpty()) << Describe(plan);
+  EXPECT_THAT(ApplyToDatabase(copy, plan), IsEmpty()) << DescribePlan(plan);
 
-  Object after = Read(copy);
-  Plan again = PlanCopy(desired, after);
-  EXPECT_THAT(again.actions, IsEmpty()) << Describe(again) << "\nafter:" << Describe(plan);
+  Object after = ReadClusterFrom(copy);
+  Plan again = PlanCopy(desired, after, true);
+  EXPECT_THAT(again.actions, IsEmpty()) << DescribePlan(again) << "\nafter:" << DescribePlan(plan);
   const Object* want = desired.FindChild(ObjectKind::kDatabase, copy);
   const Object* have = after.FindChild(ObjectKind::kDatabase, copy);
   ASSERT_TRUE(want != nullptr && have != nullptr);

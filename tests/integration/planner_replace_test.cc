@@ -9,22 +9,26 @@
 #include <gtest/gtest.h>
 
 #include <ostream>
-#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
-#include "providers/postgres/catalog_reader.h"
 #include "reconciler/plan/planner.h"
 #include "tests/integration/pg_test_env.h"
+#include "tests/integration/planner_test_support.h"
 
 namespace pgtwin {
 namespace {
 
+using testing::ApplyToDatabase;
 using testing::CreateDatabase;
 using testing::DatabaseConninfo;
+using testing::DescribePlan;
+using testing::DesiredCopy;
 using testing::DropDatabase;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using testing::PlanCopy;
+using testing::ReadClusterFrom;
 using testing::RunSql;
 
 struct ReplaceCase {
@@ -38,93 +42,37 @@ struct ReplaceCase {
 
 void PrintTo(const ReplaceCase& c, std::ostream* os) { *os << c.name; }
 
-Object Read(const std::string& database) {
-  StatusOr<Object> cluster = ReadCluster(DatabaseConninfo(database), {});
-  EXPECT_TRUE(cluster.ok()) << cluster.status().message();
-  return cluster.ok() ? std::move(cluster).value() : Object();
-}
-
-std::string Describe(const Plan& plan) {
-  std::string text;
-  for (const Action& a : plan.actions) {
-    text += "\n  " + std::to_string(a.id) + " " + a.key + " [" + a.reason + "]";
-    if (!a.blocked_by.empty()) text += " blocked: " + a.blocked_by;
-    for (const std::string& sql : a.sql) text += "\n      " + sql;
-  }
-  return text;
-}
-
-// Runs the actions of a plan on one database in plan order, each in its own transaction.
-std::vector<std::string> Apply(const std::string& database, const Plan& plan) {
-  pqxx::connection c(DatabaseConninfo(database));
-  {
-    pqxx::nontransaction setup(c);
-    setup.exec("SET check_function_bodies = off");
-    setup.exec("SET client_min_messages = warning");
-  }
-  std::vector<std::string> errors;
-  for (const Action& action : plan.actions) {
-    if (!action.blocked_by.empty()) continue;
-    try {
-      pqxx::work tx(c);
-      for (const std::string& sql : action.sql) tx.exec(sql);
-      tx.commit();
-    } catch (const std::exception& e) {
-      errors.push_back(std::to_string(action.id) + " " + action.key + ": " + e.what());
-    }
-  }
-  return errors;
-}
-
-// The desired cluster: the source database under `name`.
-Object Desired(const std::string& source, const std::string& name) {
-  Object read = Read(source);
-  Object desired(ObjectKind::kCluster, "prod");
-  const Object* db = read.FindChild(ObjectKind::kDatabase, source);
-  EXPECT_NE(db, nullptr);
-  if (db != nullptr) desired.AddChild(*db).set_name(name);
-  desired.Normalize();
-  return desired;
-}
-
-Plan PlanCopy(const Object& desired, const Object& observed, bool prune) {
-  PlanOptions options;
-  options.prune = prune;
-  options.skip_roles = {""};  // roles are shared by the server's tests: leave them all alone
-  return BuildPlan({{"dc1", &desired, &observed, nullptr, nullptr}}, options);
-}
-
 class PlannerReplaceTest : public ::testing::TestWithParam<ReplaceCase> {};
 
 TEST_P(PlannerReplaceTest, DependentsTakenAlong) {
   const ReplaceCase& c = GetParam();
   std::string source = CreateDatabase("plan_repl_src", c.new_sql + ";" + c.dependents);
   std::string copy = CreateDatabase("plan_repl", c.old_sql + ";" + c.dependents);
-  Object desired = Desired(source, copy);
+  Object desired = DesiredCopy(source, copy);
 
-  Plan plan = PlanCopy(desired, Read(copy), true);
+  Plan plan = PlanCopy(desired, ReadClusterFrom(copy), true);
   ASSERT_FALSE(plan.actions.empty()) << "the case changed nothing";
   bool replaced = false;
   for (const Action& action : plan.actions) {
     replaced = replaced || action.op == ActionOp::kReplace;
     if (!c.blocked.empty() && action.key + ": " + action.blocked_by == c.blocked) continue;
-    EXPECT_EQ(action.blocked_by, "") << action.key << Describe(plan);
+    EXPECT_EQ(action.blocked_by, "") << action.key << DescribePlan(plan);
   }
-  EXPECT_TRUE(replaced) << Describe(plan);
+  EXPECT_TRUE(replaced) << DescribePlan(plan);
   if (!c.blocked.empty()) {
     std::string blocked;
     for (const Action& action : plan.actions) {
       if (!action.blocked_by.empty()) blocked += action.key + ": " + action.blocked_by;
     }
-    EXPECT_EQ(blocked, c.blocked) << Describe(plan);
+    EXPECT_EQ(blocked, c.blocked) << DescribePlan(plan);
   }
-  EXPECT_THAT(Apply(copy, plan), IsEmpty()) << Describe(plan);
+  EXPECT_THAT(ApplyToDatabase(copy, plan), IsEmpty()) << DescribePlan(plan);
 
-  Plan again = PlanCopy(desired, Read(copy), true);
+  Plan again = PlanCopy(desired, ReadClusterFrom(copy), true);
   if (c.blocked.empty()) {
-    EXPECT_THAT(again.actions, IsEmpty()) << Describe(again) << "\nafter:" << Describe(plan);
+    EXPECT_THAT(again.actions, IsEmpty()) << DescribePlan(again) << "\nafter:" << DescribePlan(plan);
   } else {
-    ASSERT_EQ(again.actions.size(), 1u) << Describe(again);
+    ASSERT_EQ(again.actions.size(), 1u) << DescribePlan(again);
     EXPECT_NE(again.actions[0].blocked_by, "");
   }
   if (!c.violation.empty()) {
@@ -147,9 +95,9 @@ TEST(PlannerReplaceTest, TableReplaceBlockedWithoutPrune) {
                          dependents);
   std::string copy = CreateDatabase(
       "plan_repl", "CREATE SCHEMA r; CREATE TABLE r.e (id bigint PRIMARY KEY);" + dependents);
-  Object desired = Desired(source, copy);
-  Plan plan = PlanCopy(desired, Read(copy), false);
-  ASSERT_EQ(plan.actions.size(), 1u) << Describe(plan);
+  Object desired = DesiredCopy(source, copy);
+  Plan plan = PlanCopy(desired, ReadClusterFrom(copy), false);
+  ASSERT_EQ(plan.actions.size(), 1u) << DescribePlan(plan);
   EXPECT_EQ(plan.actions[0].key, "table:r.e");
   EXPECT_THAT(plan.actions[0].blocked_by, HasSubstr("needs prune"));
   if (!HasFailure()) {
