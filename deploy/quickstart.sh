@@ -4,12 +4,15 @@
 #   1. installs the Debian packages (deploy/install-deps.sh)
 #   2. builds the pgtwin CLI (CMake, Release, build/)
 #   3. starts the sandbox: a scaled Prod on two sites, INT and an empty Test on two sites, all
-#      local PostgreSQL 15 instances on 127.0.0.1 (deploy/sandbox.sh up)
+#      local PostgreSQL 15 instances on 127.0.0.1 (deploy/sandbox.sh up); Prod replicates each
+#      shard from dc1 to dc2 with Londiste3 and routes calls over PL/Proxy, which
+#      `deploy/sandbox.sh check` shows
 #   4. dumps every Prod database into a snapshot, and prints the tree of one shard
 #   5. diffs the Prod snapshot against Test and shows what Test lacks
 #   6. reconciles Test from its spec (specs/sandbox.yaml): validate, preview with --dry-run,
 #      apply, then a second --dry-run that plans nothing
-#   7. diffs Prod against Test again: only the shards the spec does not carry differ
+#   7. diffs Prod against Test again: only the shards the spec does not carry differ, and Prod's
+#      replication and PL/Proxy cluster, which reconcile does not build for Test yet
 #
 # PGTWIN_SANDBOX_DIR and PGTWIN_SANDBOX_PORT put the sandbox elsewhere (deploy/sandbox.sh); step 6
 # then reconciles from `deploy/sandbox.sh spec`, written to sandbox.yaml in the sandbox directory.
@@ -52,6 +55,9 @@ cmake --build build -j "$jobs" --target pgtwin
 
 step 3/7 "Starting the sandbox (deploy/sandbox.sh up)"
 "$sandbox" up
+echo
+echo "\$ deploy/sandbox.sh check   # Prod: rows flow from dc1 to dc2, PL/Proxy routes by key"
+"$sandbox" check
 prod=$("$sandbox" uri prod-dc1)
 test_uri=$("$sandbox" uri test-dc1)
 shard=$("$sandbox" uri prod-dc1 accountdb_p000)
@@ -125,7 +131,8 @@ rc=0
 show "$diff_out"
 [ "$rc" -le 2 ] || { echo "quickstart: pgtwin diff failed with exit $rc" >&2; exit 1; }
 echo
-echo "Test carries 2 of Prod's 4 accountdb shards (specs/sandbox.yaml): only those differ."
+echo "Test carries 2 of Prod's 4 accountdb shards (specs/sandbox.yaml): only those differ, and"
+echo "Prod's replication and PL/Proxy cluster (queues, nodes, partconf), not built for Test yet."
 
 cat <<EOF
 

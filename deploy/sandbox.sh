@@ -2,8 +2,10 @@
 # The pgtwin sandbox: five local PostgreSQL 15 instances on 127.0.0.1 standing in for a company's
 # environments.
 #
-#   deploy/sandbox.sh up                 start every instance; load the Prod shape into a new one
-#   deploy/sandbox.sh status             which instances are running (exit 0 when all are)
+#   deploy/sandbox.sh up                 start every instance; load the Prod shape into a new one;
+#                                        set up Prod's replication and RPC, start its daemons
+#   deploy/sandbox.sh status             which instances and daemons run (exit 0 when all do)
+#   deploy/sandbox.sh check              rows flow from prod-dc1 to prod-dc2, PL/Proxy routes
 #   deploy/sandbox.sh down [--purge]     stop them; --purge also deletes the sandbox directory
 #   deploy/sandbox.sh uri INSTANCE [DB]  print the connection URI of INSTANCE (database DB)
 #   deploy/sandbox.sh spec               print specs/sandbox.yaml for this sandbox: its directory
@@ -15,6 +17,8 @@
 # Instances (port = base port + offset):
 #   prod-dc1  +0  Prod, primary site: the shape in deploy/sandbox/prod/
 #   prod-dc2  +1  Prod, disaster-recovery site: the same shape
+#                 Prod replicates every accountdb shard from dc1 (Londiste3 root) to dc2 (leaf),
+#                 and proxydb routes to the shards over PL/Proxy: deploy/sandbox/replication/
 #   int       +2  INT: the same shape with INT's own role passwords and confdb rows
 #   test-dc1  +3  Test, first site: empty (only the postgres role and the default databases)
 #   test-dc2  +4  Test, second site: empty
@@ -39,8 +43,11 @@ stamp="$root/.pgtwin-sandbox"   # marks the directory as ours and records the ba
 instances=(prod-dc1 prod-dc2 int test-dc1 test-dc2)
 declare -A shape_env=([prod-dc1]=prod [prod-dc2]=prod [int]=int)
 
+# shellcheck source-path=SCRIPTDIR source=sandbox/replication/replication.sh
+. "$here/sandbox/replication/replication.sh"
+
 usage() {
-  sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 64
 }
 
@@ -169,8 +176,11 @@ cmd_up() {
   done
   for name in "${instances[@]}"; do wait "${jobs[$name]}" || failed+=("$name"); done
   [ ${#failed[@]} -eq 0 ] || die "not up: ${failed[*]} (errors above)"
+  echo "sandbox: setting up Prod's replication (prod-dc1 -> prod-dc2) and PL/Proxy cluster"
+  repl_up
   echo
   print_table
+  repl_status || die "a replication daemon stopped right after its start (see $repl_dir/log)"
   echo
   echo "Databases on prod-dc1, prod-dc2 and int: accountdb_p000..accountdb_p003, clidb, confdb," \
     "proxydb. Connect as postgres, e.g. psql $(uri_of prod-dc1 accountdb_p000)"
@@ -184,6 +194,7 @@ cmd_status() {
   fi
   print_table
   for name in "${instances[@]}"; do is_running "$name" || all=3; done
+  repl_status --lag || all=3
   return $all
 }
 
@@ -196,6 +207,7 @@ cmd_down() {
     return 0
   fi
   [ -f "$stamp" ] || die "$root is not a pgtwin sandbox (no $stamp); leaving it alone"
+  repl_down
   for name in "${instances[@]}"; do   # all at the same time
     if is_running "$name"; then
       echo "sandbox: stopping $name"
@@ -242,6 +254,7 @@ cmd_spec() {
 case "${1:-}" in
   up) [ $# -eq 1 ] || usage; cmd_up ;;
   status) [ $# -eq 1 ] || usage; cmd_status ;;
+  check) [ $# -eq 1 ] || usage; repl_check ;;
   down) [ $# -le 2 ] || usage; cmd_down "${2:-}" ;;
   uri)
     if [ $# -lt 2 ] || [ $# -gt 3 ]; then usage; fi
