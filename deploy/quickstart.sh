@@ -125,14 +125,19 @@ tail -n 1 "$plan_out"
 [ "$rc" -eq 0 ] || { show "$plan_out"; echo "quickstart: the second pass is not in sync (exit $rc)" >&2; exit 1; }
 
 step 7/7 "Diffing Prod against the reconciled Test (test-dc1)"
-echo "\$ pgtwin diff --source $snapshot --target $test_uri --all-databases"
+# With the spec's ignore rules (its `ignore:` lines `  - "KIND:REGEX"`), as reconcile compares.
+ignores=()
+while IFS= read -r rule; do ignores+=(--ignore "$rule"); done \
+  < <(sed -n '/^ignore:/,/^[^ ]/s/^ *- "\([^"]*\)".*$/\1/p' "$spec")
+echo "\$ pgtwin diff --source $snapshot --target $test_uri --all-databases ${ignores[*]}"
 rc=0
-"$pgtwin" diff --source "$snapshot" --target "$test_uri" --all-databases > "$diff_out" || rc=$?
+"$pgtwin" diff --source "$snapshot" --target "$test_uri" --all-databases "${ignores[@]}" \
+  > "$diff_out" || rc=$?
 show "$diff_out"
 [ "$rc" -le 2 ] || { echo "quickstart: pgtwin diff failed with exit $rc" >&2; exit 1; }
 echo
-echo "Test carries 2 of Prod's 4 accountdb shards (specs/sandbox.yaml): only those differ, and"
-echo "Prod's replication and PL/Proxy cluster (queues, nodes, partconf), not built for Test yet."
+echo "Test carries 2 of Prod's 4 accountdb shards (specs/sandbox.yaml): those differ, and Prod's"
+echo "replication and PL/Proxy cluster where pgtwin reads them: reconcile does not build them yet."
 
 cat <<EOF
 
