@@ -13,7 +13,7 @@
 #      proxydb answers from the shard the account_id hashes to
 #   c. a killed leaf worker: check and status fail; `up` again starts it and changes nothing in
 #      the cascades (nodes, locations, subscriptions, tables, sequences); check passes again
-#   d. down stops every daemon
+#   d. down stops every daemon; up after it starts them all again and rows flow (check)
 # Every failure names its step. PGTWIN_E2E_KEEP=1 stops the sandbox but keeps its directory.
 set -Eeuo pipefail
 
@@ -128,7 +128,7 @@ diff -u "$out/state-before.txt" "$out/state-after.txt" \
 run_sandbox check-2 check
 expect_rc check-2 0
 
-step "d. down stops every daemon"
+step "d. down stops every daemon; up again starts them"
 pids=$(cat "$daemons"/pid/*.pid)
 run_sandbox down down
 expect_rc down 0
@@ -137,5 +137,9 @@ for pid in $pids; do
 done
 run_sandbox status-down status
 expect_rc status-down 3
+run_sandbox up-3 up
+expect_rc up-3 0
+run_sandbox check-3 check
+expect_rc check-3 0
 
 step "passed"

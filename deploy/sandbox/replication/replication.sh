@@ -95,10 +95,12 @@ pidfile = $repl_dir/pid/pgqd_$instance.pid
 EOF
 }
 
-# Starts daemon NAME from INI unless it runs.
+# Starts daemon NAME from INI unless it runs. A pid file left behind is removed first: its pid
+# may belong to another process by now, which the daemon would take for itself running.
 repl_start() {
   local name=$1 ini=$2
   repl_pid "$name" "$ini" >/dev/null && return 0
+  rm -f "$repl_dir/pid/$name.pid"
   case "$name" in
     pgqd_*) pgqd -q -d "$ini" ;;
     *) londiste -q -d "$ini" worker ;;
@@ -129,7 +131,8 @@ repl_up() {
   [ $failed -eq 0 ] || die "replication setup of Prod failed (errors above)"
 }
 
-# Stops the daemons (SIGTERM to the pid in each pid file) and waits until they are gone.
+# Stops the daemons (SIGTERM to the pid in each pid file), waits until they are gone and
+# removes their pid files (a worker killed by SIGTERM leaves its own behind).
 repl_down() {
   local name ini pid pids=() i
   [ -d "$repl_dir/conf" ] || return 0
@@ -142,7 +145,10 @@ repl_down() {
   done < <(repl_daemons)
   for i in $(seq 100); do
     for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && break; pid=""; done
-    [ -z "${pid:-}" ] && return 0
+    if [ -z "${pid:-}" ]; then
+      rm -f "$repl_dir"/pid/*.pid
+      return 0
+    fi
     sleep 0.1
   done
   die "replication daemons still running after 10 s: ${pids[*]}"
