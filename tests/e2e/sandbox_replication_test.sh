@@ -35,7 +35,7 @@ trap 'fail "command failed (exit $?, line $LINENO): $BASH_COMMAND"' ERR
 work=$(mktemp -d "$(temp_base)/pgtwin-e2e-repl.XXXXXX")
 chmod 755 "$work"   # as root the instances run as postgres, which must reach their directories
 export PGTWIN_SANDBOX_DIR="$work/sandbox"
-PGTWIN_SANDBOX_PORT=$(free_base)
+PGTWIN_SANDBOX_PORT=$(free_base 6555 6595)
 export PGTWIN_SANDBOX_PORT
 out="$work/out"
 mkdir "$out"
