@@ -226,9 +226,10 @@ repl_drop_probes() {
 #   1. every daemon runs;
 #   2. per shard: a payment order inserted on the root (prod-dc1) shows up on the leaf
 #      (prod-dc2), and its delete follows;
-#   3. the part handler: of two accounts inserted on accountdb_p000's root, the leaf keeps the
+#   3. per shard, every replicated sequence on the leaf is at or above the root's;
+#   4. the part handler: of two accounts inserted on accountdb_p000's root, the leaf keeps the
 #      one whose account_id hashes to partition 0, not the other;
-#   4. PL/Proxy: rpc.get_balance(account_id) in proxydb on prod-dc1 answers from the shard the
+#   5. PL/Proxy: rpc.get_balance(account_id) in proxydb on prod-dc1 answers from the shard the
 #      id hashes to (one probe account per shard, its balance = 100 + shard number).
 repl_check() {
   local db n tag="check-$$-$RANDOM" failed=0 pids=() pid ids=() k dbs=() arrived
@@ -252,6 +253,23 @@ repl_check() {
   done
   for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
   [ $failed -eq 0 ] || die "check: rows do not flow from prod-dc1 to prod-dc2 (above)"
+
+  echo "sandbox: check: each replicated sequence on the leaves is at or above the root's"
+  for db in "${dbs[@]}"; do
+    local seqs_sql="SELECT string_agg(s.seq_name || '=' || q.last_value, ' ' ORDER BY 1)
+      FROM londiste.get_seq_list('$db') s
+      JOIN pg_sequences q ON q.schemaname || '.' || q.sequencename = s.seq_name WHERE s.local"
+    local root_seqs leaf_seqs entry
+    root_seqs=$(repl_sql prod-dc1 "$db" "$seqs_sql")
+    leaf_seqs=$(repl_sql prod-dc2 "$db" "$seqs_sql")
+    [ -n "$root_seqs" ] || die "check: $db has no replicated sequence on prod-dc1"
+    for entry in $root_seqs; do
+      n=$(tr ' ' '\n' <<<"$leaf_seqs" | sed -n "s/^${entry%%=*}=//p")
+      if [ -z "$n" ] || [ "${entry#*=}" -gt "$n" ]; then
+        die "check: $db: ${entry%%=*} is ${entry#*=} on the root, '${n}' on the leaf"
+      fi
+    done
+  done
 
   # Probe accounts: for shard k the first id from 9e12 on that hashes to k.
   for k in "${!dbs[@]}"; do
