@@ -92,6 +92,7 @@ DECLARE
   t record;
   r record;
 BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('sandbox replication ' || q));   -- one up at a time
   IF NOT EXISTS (SELECT FROM pgq_node.node_info WHERE queue_name = q) THEN
     SELECT * INTO r FROM pgq_node.register_location(q, current_setting('sandbox.root_node'),
                                                     current_setting('sandbox.root_location'), false);
@@ -146,6 +147,7 @@ DECLARE
   t record;
   r record;
 BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('sandbox replication ' || q));   -- one up at a time
   IF NOT EXISTS (SELECT FROM pgq_node.node_info WHERE queue_name = q) THEN
     PERFORM pgq_node.register_location(q, leaf, current_setting('sandbox.leaf_location'), false);
     PERFORM pgq_node.register_location(q, current_setting('sandbox.root_node'),
