@@ -42,7 +42,7 @@ CREATE OR REPLACE FUNCTION partconf.get_hash_raw(i_input bigint) RETURNS integer
 AS $$ SELECT hashint8(i_input) $$;
 COMMENT ON FUNCTION partconf.get_hash_raw(bigint) IS 'Partition hash of a key: hashint8, as proxydb';
 INSERT INTO partconf.conf (part_nr, max_part, db_code, is_primary, cluster_name)
-  SELECT :shard, 3, :shard, :root, 'accountdb'
+  SELECT :shard, shard_count - 1, :shard, :root, 'accountdb' FROM account.shard_info
    WHERE NOT EXISTS (SELECT FROM partconf.conf);
 GRANT USAGE ON SCHEMA partconf TO replicator, proxy_rpc;
 GRANT SELECT ON partconf.conf TO replicator, proxy_rpc;
