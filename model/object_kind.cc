@@ -12,7 +12,7 @@ struct KindInfo {
   std::string_view label;
 };
 
-constexpr std::array<KindInfo, 17> kKinds = {{
+constexpr std::array<KindInfo, 26> kKinds = {{
     {ObjectKind::kCluster, "cluster", "PgCluster"},
     {ObjectKind::kRole, "role", "PgRole"},
     {ObjectKind::kDatabase, "database", "PgDatabase"},
@@ -30,6 +30,15 @@ constexpr std::array<KindInfo, 17> kKinds = {{
     {ObjectKind::kFunction, "function", "PgFunction"},
     {ObjectKind::kProcedure, "procedure", "PgProcedure"},
     {ObjectKind::kAggregate, "aggregate", "PgAggregate"},
+    {ObjectKind::kPgqQueue, "pgq_queue", "PgqQueue"},
+    {ObjectKind::kPgqConsumer, "pgq_consumer", "PgqConsumer"},
+    {ObjectKind::kPgqNode, "pgq_node", "PgqNode"},
+    {ObjectKind::kPgqLocation, "pgq_location", "PgqLocation"},
+    {ObjectKind::kPgqSubscriber, "pgq_subscriber", "PgqSubscriber"},
+    {ObjectKind::kLondisteTable, "londiste_table", "LondisteTable"},
+    {ObjectKind::kLondisteSequence, "londiste_sequence", "LondisteSequence"},
+    {ObjectKind::kPlproxyCluster, "plproxy_cluster", "PlproxyCluster"},
+    {ObjectKind::kPartconf, "partconf", "Partconf"},
 }};
 
 const KindInfo& Info(ObjectKind kind) { return kKinds[static_cast<size_t>(kind)]; }
@@ -61,6 +70,15 @@ bool IsSchemaQualified(ObjectKind kind) {
     default:
       return false;
   }
+}
+
+bool IsReplicationKind(ObjectKind kind) {
+  return static_cast<int>(kind) >= static_cast<int>(ObjectKind::kPgqQueue);
+}
+
+bool QualifiesChildren(ObjectKind kind) {
+  return kind == ObjectKind::kSchema || kind == ObjectKind::kPgqQueue ||
+         kind == ObjectKind::kPgqNode;
 }
 
 }  // namespace pgtwin

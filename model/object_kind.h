@@ -25,6 +25,16 @@ enum class ObjectKind {
   kFunction,
   kProcedure,
   kAggregate,
+  // Replication and RPC (PgQ, pgq_node, Londiste, PL/Proxy, partconf), database children.
+  kPgqQueue,
+  kPgqConsumer,
+  kPgqNode,
+  kPgqLocation,
+  kPgqSubscriber,
+  kLondisteTable,
+  kLondisteSequence,
+  kPlproxyCluster,
+  kPartconf,
 };
 
 // The lower-case word used for `kind` in keys, snapshots, ignore rules and JSON ("table",
@@ -39,5 +49,14 @@ std::optional<ObjectKind> KindFromName(std::string_view name);
 
 // True for kinds whose objects are qualified by their schema (tables, functions, types, ...).
 bool IsSchemaQualified(ObjectKind kind);
+
+// True for the replication and RPC kinds (PgQ queues and consumers, pgq_node nodes, locations
+// and subscribers, Londiste tables and sequences, PL/Proxy clusters, partconf): state kept by
+// those modules' own tables and functions, not by DDL.
+bool IsReplicationKind(ObjectKind kind);
+
+// True for the kinds whose name qualifies their children's keys like a schema does
+// (`londiste_table:QUEUE.schema.table`): schemas, PgQ queues and pgq_node nodes.
+bool QualifiesChildren(ObjectKind kind);
 
 }  // namespace pgtwin

@@ -27,6 +27,14 @@ std::string UserSchema(const std::string& nsp_alias) {
          ".nspname NOT LIKE 'pg\\_%')";
 }
 
+// False for the relations PgQ creates for each queue at run time (pgq.create_queue): the event
+// tables pgq.event_<id> and pgq.event_<id>_<n> and the sequences pgq.event_<id>_id_seq and
+// pgq.event_<id>_tick_seq. They are a queue's storage, not schema: pgq_queue describes them.
+std::string NotPgqEventRelation(const std::string& nsp_alias, const std::string& class_alias) {
+  return " AND NOT (" + nsp_alias + ".nspname = 'pgq' AND " + class_alias +
+         ".relname ~ '^event_[0-9]+(_[0-9]+|_id_seq|_tick_seq)?$')";
+}
+
 // Restricts a query to the relations of one slice (all of them when there is one slice).
 std::string InSlice(const Slice& slice, const std::string& oid_expr) {
   if (slice.count <= 1) return "";
@@ -302,7 +310,7 @@ std::string Sequences() {
          "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
          "JOIN pg_sequence s ON s.seqrelid = c.oid "
          "WHERE c.relkind = 'S' AND " +
-         UserSchema("n") +
+         UserSchema("n") + NotPgqEventRelation("n", "c") +
          " AND NOT EXISTS (SELECT FROM pg_depend i WHERE i.classid = 'pg_class'::regclass "
          "AND i.objid = c.oid AND i.refclassid = 'pg_class'::regclass AND i.deptype = 'i')";
 }
@@ -328,7 +336,7 @@ std::string Tables(const Slice& slice) {
          "JOIN pg_namespace pn ON pn.oid = p.relnamespace GROUP BY i.inhrelid) ih "
          "ON ih.inhrelid = c.oid "
          "WHERE c.relkind IN ('r', 'p') AND " +
-         UserSchema("n") + InSlice(slice, "c.oid");
+         UserSchema("n") + NotPgqEventRelation("n", "c") + InSlice(slice, "c.oid");
 }
 
 std::string Columns(const Slice& slice) {
@@ -399,13 +407,19 @@ std::string IndexDefinitionCheck(const CatalogFeatures& features) {
 }
 
 std::string Triggers(const CatalogFeatures& features, const Slice& slice) {
-  // Before 13 the clones of a partitioned table's trigger are marked internal.
+  // Before 13 the clones of a partitioned table's trigger are marked internal. Londiste's own
+  // triggers (named _londiste_<queue>[_truncate] or zzz__londiste_<queue>, calling one of
+  // PgQ's trigger functions, as londiste.drop_table_triggers finds them) are part of the
+  // table's replication (londiste_table), not user triggers.
   return std::string(
              "SELECT t.oid, t.tgrelid, t.tgname, pg_get_triggerdef(t.oid) AS definition, "
              "t.tgenabled "
              "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
              "JOIN pg_namespace n ON n.oid = c.relnamespace "
-             "WHERE NOT t.tgisinternal AND ") +
+             "WHERE NOT t.tgisinternal AND NOT (t.tgname ~ '^(zzz__)?_londiste_' AND t.tgfoid IN "
+             "(SELECT p.oid FROM pg_proc p JOIN pg_namespace pn ON pn.oid = p.pronamespace "
+             "WHERE pn.nspname = 'pgq' AND p.proname IN ('logutriga', 'sqltriga', 'jsontriga'))) "
+             "AND ") +
          (features.trigger_parent ? "t.tgparentid = 0 AND " : "") + UserSchema("n") +
          InSlice(slice, "c.oid");
 }

@@ -8,6 +8,7 @@
 #include "providers/postgres/pg_errors.h"
 #include "providers/postgres/query_pool.h"
 #include "providers/postgres/query_runner.h"
+#include "providers/postgres/replication_reader.h"
 
 namespace pgtwin {
 namespace {
@@ -27,7 +28,8 @@ struct Plan {
 // together and the reader rarely waits. The constraints and the indexes of one part of the
 // tables run on the same connection: deparsing a check constraint, an index predicate or
 // expression opens the table, and the backend that opened it once keeps it.
-Plan QueueQueries(const CatalogFeatures& features, int connections, QueryPool& pool) {
+Plan QueueQueries(const CatalogFeatures& features, int connections, const pqxx::result& probe,
+                  ReplicationReader& replication, QueryPool& pool) {
   namespace sql = catalog_sql;
   const sql::Slice all;
   Plan plan;
@@ -42,6 +44,7 @@ Plan QueueQueries(const CatalogFeatures& features, int connections, QueryPool& p
   plan.views = pool.Add("views", sql::Views(all));
   plan.triggers = pool.Add("triggers", sql::Triggers(features, all));
   plan.routines = pool.Add("routines", sql::Routines(features));
+  replication.Queue(probe, pool);
   for (int i = 0; i < connections; ++i) {
     plan.columns.push_back(pool.Add("columns", sql::Columns(sql::Slice{i, connections})));
   }
@@ -57,7 +60,8 @@ Plan QueueQueries(const CatalogFeatures& features, int connections, QueryPool& p
 }
 
 // Decodes the results in the reader's order; `step` follows along for errors.
-void Decode(const Plan& plan, QueryPool& pool, const char*& step, Object& database) {
+void Decode(const Plan& plan, ReplicationReader& replication, QueryPool& pool, const char*& step,
+            Object& database) {
   DatabaseReader reader;
   auto take = [&](const char* name, size_t ticket,
                   void (DatabaseReader::*add)(const pqxx::result&)) {
@@ -82,6 +86,7 @@ void Decode(const Plan& plan, QueryPool& pool, const char*& step, Object& databa
   }
   for (size_t ticket : plan.indexes) take("indexes", ticket, &DatabaseReader::AddIndexes);
   reader.Finish(database);
+  replication.Decode(pool, step, database);
 }
 
 }  // namespace
@@ -105,10 +110,13 @@ Status ReadDatabaseCatalog(const std::vector<pqxx::connection*>& connections,
     }
     std::vector<QueryRunner*> pool_runners;
     for (auto& runner : runners) pool_runners.push_back(runner.get());
+    step = "replication probe";
+    pqxx::result probe = runners.front()->Run(step, ReplicationReader::ProbeSql());
     QueryPool pool(pool_runners);
-    Plan plan = QueueQueries(features, static_cast<int>(runners.size()), pool);
+    ReplicationReader replication;
+    Plan plan = QueueQueries(features, static_cast<int>(runners.size()), probe, replication, pool);
     pool.Start();
-    Decode(plan, pool, step, database);
+    Decode(plan, replication, pool, step, database);
     step = kSnapshotStep;
     pool.Join();
     for (auto& runner : runners) runner->Run(kSnapshotStep, catalog_sql::Commit());

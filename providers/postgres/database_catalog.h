@@ -12,8 +12,9 @@
 
 namespace pgtwin {
 
-// Reads the objects of one database — extensions, schemas and all they hold, as
-// docs/model.md describes them — as children of `database`, over `connections` to it. The
+// Reads the objects of one database — extensions, schemas and all they hold, and the
+// replication and RPC configuration (ReplicationReader), as docs/model.md describes them — as
+// children of `database`, over `connections` to it. The
 // first connection starts a REPEATABLE READ READ ONLY transaction; any others join its
 // snapshot (pg_export_snapshot) and each reads its share of the relations, so all see one
 // consistent state. Only catalogs are read, with a fixed number of set-based queries per

@@ -111,13 +111,14 @@ class TreeDiffer {
   }
 
   // The qualified name of a child of the current path (docs/model.md "Keys"): the names from
-  // the enclosing schema down, joined by '.'; just the name outside a schema.
+  // the enclosing schema (or PgQ queue, pgq_node node) down, joined by '.'; just the name
+  // outside of them.
   std::string QualifiedName(ObjectKind kind, const std::string& name) const {
     if (kind == ObjectKind::kCluster) return {};
     std::string qualified;
     bool in_schema = false;
     for (const Step& step : path_) {
-      if (step.kind == ObjectKind::kSchema) in_schema = true;
+      if (QualifiesChildren(step.kind)) in_schema = true;
       if (in_schema) {
         qualified += *step.name;
         qualified += '.';

@@ -93,6 +93,9 @@ std::string SitePlanner::ProtectionAt(const Place& place, const Object& object) 
 }
 
 void SitePlanner::PlanObject(const DiffEntry& entry) {
+  // Replication and RPC objects are made through PgQ's, pgq_node's and Londiste's functions,
+  // not DDL: not planned (yet), neither created, changed, reported unmanaged nor dropped.
+  if (IsReplicationKind(entry.kind)) return;
   Place place = PlaceOf(entry);
   switch (entry.change) {
     case ChangeKind::kSourceOnly:
@@ -111,6 +114,7 @@ void SitePlanner::PlanObject(const DiffEntry& entry) {
 }
 
 void SitePlanner::CreateObject(const Object& object, const Place& place) {
+  if (IsReplicationKind(object.kind())) return;  // see PlanObject
   // Protection keeps what Test has: a missing object is created even when its own name is
   // protected, but not into an existing protected object (place.protection, which only
   // objects Test has pass on).

@@ -46,7 +46,7 @@ std::vector<DraftAction> SitePlanner::Plan(std::vector<UnmanagedObject>& unmanag
   std::map<std::string, std::vector<const DiffEntry*>> changed;
   for (const DiffEntry& entry : diff.entries) {
     if (entry.change == ChangeKind::kChanged && !entry.database.empty() &&
-        entry.kind != ObjectKind::kCluster) {
+        entry.kind != ObjectKind::kCluster && !IsReplicationKind(entry.kind)) {
       changed[entry.database].push_back(&entry);
     }
   }

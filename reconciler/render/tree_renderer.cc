@@ -52,6 +52,21 @@ std::vector<Headline> HeadlinesOf(ObjectKind kind) {
       return {{"language", false}};
     case ObjectKind::kAggregate:
       return {{"stype", false}};
+    case ObjectKind::kPgqQueue:
+    case ObjectKind::kPgqConsumer:
+    case ObjectKind::kLondisteSequence:
+    case ObjectKind::kPartconf:
+      return {};
+    case ObjectKind::kPgqNode:
+      return {{"node_type", false}, {"node_name", false}, {"provider_node", false}};
+    case ObjectKind::kPgqLocation:
+      return {{"dead", true}};
+    case ObjectKind::kPgqSubscriber:
+      return {{"worker_name", false}};
+    case ObjectKind::kLondisteTable:
+      return {{"handler", false}, {"merge_state", false}};
+    case ObjectKind::kPlproxyCluster:
+      return {{"partitions", true}};
   }
   return {};
 }
