@@ -60,6 +60,11 @@ struct PolicySpec {
   std::vector<std::string> protect;        // RE2 on qualified names: never dropped or changed
 };
 
+// How clients name the environment's databases (`pgtwin names`): "<database>.<site>.<suffix>".
+struct NamesSpec {
+  std::string suffix;  // DNS-style labels, e.g. "qa1.db"; "" = the environment's name
+};
+
 // One Test environment as written in its spec file (the "what the user asked for").
 struct EnvironmentSpec {
   std::string file;                  // the spec file as given
@@ -74,6 +79,7 @@ struct EnvironmentSpec {
   RolesSpec roles;
   std::vector<std::string> ignore;   // KIND:REGEX rules, as for `pgtwin diff --ignore`
   PolicySpec policy;
+  NamesSpec names;
 };
 
 }  // namespace pgtwin

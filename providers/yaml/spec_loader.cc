@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -21,6 +22,22 @@ bool IsName(const std::string& text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
+}
+
+// Whether `text` is labels of letters, digits, '_' and '-' joined by single dots.
+bool IsDnsSuffix(const std::string& text) {
+  bool label_empty = true;
+  for (char c : text) {
+    if (c == '.') {
+      if (label_empty) return false;
+      label_empty = true;
+    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
+      label_empty = false;
+    } else {
+      return false;
+    }
+  }
+  return !label_empty;
 }
 
 // The RE2 error for `pattern`, or "" when it compiles.
@@ -71,7 +88,7 @@ class SpecReader {
   EnvironmentSpec Read(const YAML::Node& root) {
     MapFields top(root, "",
                   {"environment", "prod", "int", "sites", "databases", "roles", "ignore",
-                   "policy"},
+                   "policy", "names"},
                   sink_);
     if (!top.is_map()) return spec_;
     if (auto node = top.Require("environment")) ReadEnvironment(*node);
@@ -88,6 +105,7 @@ class SpecReader {
     if (auto node = top.Require("databases")) ReadDatabases(*node);
     if (auto node = top.Find("ignore")) ReadIgnore(*node);
     if (auto node = top.Find("policy")) ReadPolicy(*node);
+    if (auto node = top.Find("names")) ReadNames(*node);
     return spec_;
   }
 
@@ -295,6 +313,20 @@ class SpecReader {
     if (auto protect = fields.Find("protect")) {
       spec_.policy.protect = ReadRegexList(*protect, fields.Name("protect"), sink_);
     }
+  }
+
+  void ReadNames(const YAML::Node& node) {
+    MapFields fields(node, "names", {"suffix"}, sink_);
+    auto suffix = fields.Find("suffix");
+    if (!suffix) return;
+    auto text = ReadString(*suffix, fields.Name("suffix"), sink_);
+    if (!text) return;
+    if (!IsDnsSuffix(*text)) {
+      sink_.Add(suffix->Mark(), fields.Name("suffix") + ": '" + *text +
+                                    "' is not a DNS-style suffix (labels of a-z, A-Z, 0-9, _ "
+                                    "and - joined by dots, e.g. qa1.db)");
+    }
+    spec_.names.suffix = *text;
   }
 
   ErrorSink& sink_;

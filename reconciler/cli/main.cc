@@ -10,6 +10,7 @@
 #include "reconciler/cli/diff_command.h"
 #include "reconciler/cli/dump_command.h"
 #include "reconciler/cli/exit_codes.h"
+#include "reconciler/cli/names_command.h"
 #include "reconciler/cli/reconcile_command.h"
 #include "reconciler/cli/render_command.h"
 #include "reconciler/cli/validate_command.h"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   pgtwin::RegisterReconcileCommand(app, &exit_code);
   pgtwin::RegisterValidateCommand(app, &exit_code);
   pgtwin::RegisterRenderCommand(app, &exit_code);
+  pgtwin::RegisterNamesCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);

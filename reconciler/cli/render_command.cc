@@ -11,7 +11,6 @@
 #include "providers/snapshot/yaml_codec.h"
 #include "reconciler/cli/exit_codes.h"
 #include "reconciler/cli/spec_errors.h"
-#include "reconciler/expand/checked_spec.h"
 #include "reconciler/expand/expander.h"
 #include "reconciler/render/tree_renderer.h"
 
@@ -59,14 +58,9 @@ std::string Render(const DesiredState& state, const std::vector<const SiteState*
 }
 
 Status RunRender(const RenderOptions& options) {
-  CheckedSpecResult result = LoadCheckedSpec(options.spec);
-  if (!result.errors.empty()) {
-    PrintSpecErrors(result.errors);
-    return Status(StatusCode::kInvalidArgument,
-                  options.spec + ": " + std::to_string(result.errors.size()) +
-                      (result.errors.size() == 1 ? " error" : " errors"));
-  }
-  const EnvironmentSpec& spec = result.checked->spec;
+  StatusOr<CheckedSpec> checked = LoadSpecOrPrintErrors(options.spec);
+  if (!checked.ok()) return checked.status();
+  const EnvironmentSpec& spec = checked.value().spec;
   std::string known;
   bool site_found = options.site.empty();
   for (const SiteSpec& site : spec.sites) {
@@ -83,7 +77,7 @@ Status RunRender(const RenderOptions& options) {
     if (!read.ok()) return Status(read.status().code(), "INT " + read.status().message());
     hashes = std::move(read).value();
   }
-  DesiredState state = Expand(spec, result.checked->prod, hashes);
+  DesiredState state = Expand(spec, checked.value().prod, hashes);
   std::vector<const SiteState*> sites;
   for (const SiteState& site : state.sites) {
     if (options.site.empty() || site.site.name == options.site) sites.push_back(&site);

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <string>
+#include <utility>
 
 namespace pgtwin {
 
@@ -11,6 +12,15 @@ void PrintSpecErrors(const std::vector<SpecError>& errors) {
     for (char c : error.ToString()) line.push_back(c == '\n' || c == '\r' ? ' ' : c);
     std::fprintf(stderr, "%s\n", line.c_str());
   }
+}
+
+StatusOr<CheckedSpec> LoadSpecOrPrintErrors(const std::string& path) {
+  CheckedSpecResult result = LoadCheckedSpec(path);
+  if (result.errors.empty()) return std::move(*result.checked);
+  PrintSpecErrors(result.errors);
+  return Status(StatusCode::kInvalidArgument,
+                path + ": " + std::to_string(result.errors.size()) +
+                    (result.errors.size() == 1 ? " error" : " errors"));
 }
 
 }  // namespace pgtwin

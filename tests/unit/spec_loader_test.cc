@@ -91,7 +91,8 @@ TEST_F(SpecLoaderTest, SandboxSpecLoads) {
   EXPECT_THAT(spec.databases[1].sites, ElementsAre("dc1"));
   EXPECT_EQ(spec.roles.passwords, "int");
   EXPECT_THAT(spec.roles.skip, ElementsAre("^pg_", "^postgres$"));
-  EXPECT_THAT(spec.ignore, ElementsAre("trigger:^_londiste_", "schema:^pgq_ext$"));
+  EXPECT_THAT(spec.ignore,
+              ElementsAre("trigger:^_londiste_", "schema:^pgq_ext$", "schema:^pgq$"));
   EXPECT_FALSE(spec.policy.prune);
   EXPECT_THAT(spec.policy.protect, ElementsAre("^scratch\\."));
 }
