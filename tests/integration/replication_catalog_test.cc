@@ -70,6 +70,26 @@ CREATE SERVER pcluster FOREIGN DATA WRAPPER plproxy OPTIONS (connection_lifetime
 CREATE USER MAPPING FOR PUBLIC SERVER pcluster OPTIONS (user 'postgres', password 'hunter2');
 )sql";
 
+// A leaf node `p000` of queue `sqlq` whose provider is `root` (brief section 6, leaf side):
+// one part table with the handler, one added with --expect-sync, one only in the registry.
+constexpr char kLeafSql[] = R"sql(
+CREATE EXTENSION pgq; CREATE EXTENSION pgq_node; CREATE EXTENSION londiste;
+CREATE SCHEMA partconf;
+CREATE FUNCTION partconf.get_hash_raw(i integer) RETURNS integer LANGUAGE sql IMMUTABLE
+  AS $$ SELECT hashtext($1::text) $$;
+CREATE TABLE public.t_part (id integer PRIMARY KEY, v text);
+CREATE TABLE public.t_plain (id integer PRIMARY KEY);
+SELECT * FROM pgq_node.register_location('sqlq', 'p000', 'host=db2 dbname=p000', false);
+SELECT * FROM pgq_node.register_location('sqlq', 'root', 'host=db1 dbname=root', false);
+SELECT * FROM pgq_node.create_node('sqlq', 'leaf', 'p000', 'sqlq_p000', 'root', 1, NULL);
+SELECT * FROM londiste.global_add_table('sqlq', 'public.t_part');
+SELECT * FROM londiste.global_add_table('sqlq', 'public.t_plain');
+SELECT * FROM londiste.global_add_table('sqlq', 'public.t_nt');
+SELECT * FROM londiste.local_add_table('sqlq', 'public.t_part',
+    ARRAY['ev_extra3=''hash=''||partconf.get_hash_raw(id)'], 'handler=part%28key%3did%29', NULL);
+SELECT * FROM londiste.local_add_table('sqlq', 'public.t_plain', ARRAY['expect_sync'], NULL, NULL);
+)sql";
+
 const Object& Child(const Object& parent, ObjectKind kind, const std::string& name) {
   static const Object kMissing;
   const Object* child = parent.FindChild(kind, name);
@@ -128,6 +148,18 @@ bool Contains(const Object& object, const std::string& text) {
 
 class ReplicationCatalogTest : public ::testing::Test {
  protected:
+  // CREATE EXTENSION pgq and londiste create cluster-wide roles when they are missing: two
+  // tests creating the extensions at once would race to create them. Made first, as the
+  // extension scripts make them.
+  void SetUp() override {
+    for (const char* role :
+         {"pgq_reader", "pgq_writer", "pgq_admin IN ROLE pgq_reader, pgq_writer",
+          "londiste_writer IN ROLE pgq_admin", "londiste_reader IN ROLE pgq_reader"}) {
+      RunSql("postgres", std::string("DO $$BEGIN CREATE ROLE ") + role +
+                             "; EXCEPTION WHEN duplicate_object OR unique_violation THEN "
+                             "NULL; END$$");
+    }
+  }
   void TearDown() override {
     for (const std::string& db : databases_) DropDatabase(db);
   }
@@ -264,6 +296,62 @@ TEST_F(ReplicationCatalogTest, DiffReportsReplicationChanges) {
                           "changed plproxy_cluster:pcluster p1"));
   // Londiste's triggers moved with the tables: no user trigger differs.
   for (const std::string& line : differences) EXPECT_THAT(line, Not(HasSubstr(" trigger:")));
+}
+
+TEST_F(ReplicationCatalogTest, DumpsALeafNode) {
+  std::string db = MakeDatabase("repl_leaf", kLeafSql);
+  Object database = ReadDatabase(db);
+  EXPECT_EQ(database.FindChild(ObjectKind::kPgqQueue, "sqlq"), nullptr) << "a leaf has no queue";
+  const Object& node = Child(database, ObjectKind::kPgqNode, "sqlq");
+  EXPECT_THAT(Attrs(node), ElementsAre("node_name=p000", "node_type=leaf", "provider_node=root",
+                                       "worker_name=sqlq_p000"));
+  EXPECT_THAT(Names(node, ObjectKind::kPgqLocation), ElementsAre("p000", "root"));
+  // Only the tables replicated here: t_nt is in the registry only.
+  EXPECT_THAT(Names(node, ObjectKind::kLondisteTable), ElementsAre("public.t_part", "public.t_plain"));
+  const Object& part = Child(node, ObjectKind::kLondisteTable, "public.t_part");
+  EXPECT_EQ(part.Attr("merge_state"), "pending") << "no copy has run";
+  EXPECT_EQ(part.Attr("trigger"),
+            "CREATE TRIGGER _londiste_sqlq AFTER INSERT OR DELETE OR UPDATE ON public.t_part FOR "
+            "EACH ROW EXECUTE FUNCTION pgq.logutriga('sqlq', "
+            "'ev_extra3=''hash=''||partconf.get_hash_raw(id)', 'deny')");
+  EXPECT_EQ(Child(node, ObjectKind::kLondisteTable, "public.t_plain").Attr("merge_state"), "ok");
+  EXPECT_THAT(Names(Child(Child(database, ObjectKind::kSchema, "public"), ObjectKind::kTable,
+                          "t_part"),
+                    ObjectKind::kTrigger),
+              ElementsAre());
+}
+
+TEST_F(ReplicationCatalogTest, CliDumpAndMappedDiff) {
+  // Prod's node and shard names carry p255 where Test's carry p000.
+  std::string prod_sql = kRootSql;
+  for (size_t at = prod_sql.find("p000"); at != std::string::npos; at = prod_sql.find("p000")) {
+    prod_sql.replace(at, 4, "p255");
+  }
+  std::string prod = MakeDatabase("repl_cliprod", prod_sql);
+  std::string test = MakeDatabase("repl_clitest", kRootSql);
+  testing::CommandResult dump =
+      testing::RunPgtwin({"dump", "--source", DatabaseConninfo(prod), "--format", "json"});
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+  EXPECT_THAT(dump.out, HasSubstr("\"kind\": \"londiste_table\""));
+  EXPECT_THAT(dump.out, HasSubstr("\"handler_arg.key\": \"id\""));
+  EXPECT_THAT(dump.out, Not(HasSubstr("secret")));
+  std::string dir = testing::TempDir();
+  dump = testing::RunPgtwin({"dump", "--source", DatabaseConninfo(prod), "--output", dir});
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+
+  // Mapped, the snapshot's p255 compares with Test's p000: the same.
+  std::string snapshot = dir + "/databases/" + prod + ".json";
+  testing::CommandResult diff = testing::RunPgtwin(
+      {"diff", "--source", snapshot, "--target", DatabaseConninfo(test), "--map", "p255=p000"});
+  EXPECT_EQ(diff.exit_code, 0) << diff.err << diff.out;
+  diff = testing::RunPgtwin({"diff", "--source", snapshot, "--target", DatabaseConninfo(test)});
+  EXPECT_EQ(diff.exit_code, 2) << diff.err;
+  for (const char* line : {"+ pgq_consumer sqlq_p255\n", "- pgq_consumer sqlq_p000\n",
+                           "+ pgq_location p255\n", "- pgq_location p000\n",
+                           "+ pgq_subscriber p255\n", "- pgq_subscriber p000\n",
+                           "pgq_location: 1 only in source, 1 only in target, 0 changed\n"}) {
+    EXPECT_THAT(diff.out, HasSubstr(line));
+  }
 }
 
 TEST(ReplicationTextTest, DecodesHandlersAndRedactsConnstrs) {
