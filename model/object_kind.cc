@@ -73,7 +73,20 @@ bool IsSchemaQualified(ObjectKind kind) {
 }
 
 bool IsReplicationKind(ObjectKind kind) {
-  return static_cast<int>(kind) >= static_cast<int>(ObjectKind::kPgqQueue);
+  switch (kind) {
+    case ObjectKind::kPgqQueue:
+    case ObjectKind::kPgqConsumer:
+    case ObjectKind::kPgqNode:
+    case ObjectKind::kPgqLocation:
+    case ObjectKind::kPgqSubscriber:
+    case ObjectKind::kLondisteTable:
+    case ObjectKind::kLondisteSequence:
+    case ObjectKind::kPlproxyCluster:
+    case ObjectKind::kPartconf:
+      return true;
+    default:
+      return false;
+  }
 }
 
 bool QualifiesChildren(ObjectKind kind) {

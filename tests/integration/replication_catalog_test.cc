@@ -16,6 +16,7 @@
 #include "providers/postgres/replication_text.h"
 #include "reconciler/diff/ignore_rules.h"
 #include "reconciler/diff/tree_diff.h"
+#include "tests/integration/debian_schemas.h"
 #include "tests/integration/pg_test_env.h"
 
 namespace pgtwin {
@@ -296,6 +297,22 @@ TEST_F(ReplicationCatalogTest, DiffReportsReplicationChanges) {
                           "changed plproxy_cluster:pcluster p1"));
   // Londiste's triggers moved with the tables: no user trigger differs.
   for (const std::string& line : differences) EXPECT_THAT(line, Not(HasSubstr(" trigger:")));
+}
+
+TEST_F(ReplicationCatalogTest, PlainSqlPgqKeepsItsSchemaButNotTheEventTables) {
+  std::string sql = testing::PgqSql();
+  ASSERT_FALSE(sql.empty());
+  std::string db = MakeDatabase("repl_plainpgq", sql + "; SELECT pgq.create_queue('jobs');");
+  Object database = ReadDatabase(db);
+  EXPECT_THAT(Attrs(Child(database, ObjectKind::kPgqQueue, "jobs")), ElementsAre());
+  const Object& pgq = Child(database, ObjectKind::kSchema, "pgq");
+  EXPECT_NE(pgq.FindChild(ObjectKind::kTable, "queue"), nullptr) << "PgQ's own tables stay";
+  EXPECT_NE(pgq.FindChild(ObjectKind::kTable, "event_template"), nullptr);
+  for (const Object& child : pgq.children()) {
+    if (child.kind() != ObjectKind::kTable && child.kind() != ObjectKind::kSequence) continue;
+    EXPECT_FALSE(child.name().starts_with("event_") && child.name() != "event_template")
+        << KindName(child.kind()) << " " << child.name();
+  }
 }
 
 TEST_F(ReplicationCatalogTest, DumpsALeafNode) {
