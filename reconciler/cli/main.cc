@@ -13,6 +13,7 @@
 #include "reconciler/cli/names_command.h"
 #include "reconciler/cli/reconcile_command.h"
 #include "reconciler/cli/render_command.h"
+#include "reconciler/cli/serve_command.h"
 #include "reconciler/cli/validate_command.h"
 
 namespace {
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   pgtwin::RegisterReconcileCommand(app, &exit_code);
   pgtwin::RegisterValidateCommand(app, &exit_code);
   pgtwin::RegisterRenderCommand(app, &exit_code);
+  pgtwin::RegisterServeCommand(app, &exit_code);
   pgtwin::RegisterNamesCommand(app, &exit_code);
 
   try {

@@ -1,9 +1,8 @@
-#include "reconciler/cli/reconcile_sites.h"
+#include "reconciler/run/observe_sites.h"
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <cstdio>
 #include <future>
 
 #include "providers/postgres/catalog_reader.h"
@@ -22,12 +21,7 @@ ObservedSite Observe(const SiteState& state, const ObserveOptions& options) {
   std::string conninfo = state.site.Conninfo();
   auto start = std::chrono::steady_clock::now();
   if (options.lock && !state.site.protect) {
-    TargetLockOptions guard = options.guard;
-    guard.on_wait = [](const std::string& line) {
-      std::fprintf(stderr, "pgtwin: %s\n", line.c_str());
-    };
-    StatusOr<std::unique_ptr<TargetLock>> lock =
-        TargetLock::Acquire(conninfo, guard);
+    StatusOr<std::unique_ptr<TargetLock>> lock = TargetLock::Acquire(conninfo, options.guard);
     if (!lock.ok()) {
       site.error = lock.status().message();
       return site;

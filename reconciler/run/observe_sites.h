@@ -10,10 +10,10 @@
 
 namespace pgtwin {
 
-// How to observe the Test sites of one reconcile run.
+// How to observe the Test sites of one reconcile pass.
 struct ObserveOptions {
   bool lock = false;            // take each site's TargetLock first (apply runs; not --dry-run)
-  TargetLockOptions guard;      // environment, sources to refuse, lock timeout
+  TargetLockOptions guard;      // environment, sources to refuse, lock timeout, on_wait
   bool read_passwords = false;  // read the sites' password hashes (passwords: int)
   int parallel = 4;             // databases read at once per site
 };

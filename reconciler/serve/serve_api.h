@@ -1,0 +1,14 @@
+#pragma once
+
+#include "providers/http/http_server.h"
+#include "reconciler/serve/supervisor.h"
+
+namespace pgtwin {
+
+// The REST API of `pgtwin serve` (docs/cli.md, "serve"): /healthz, /metrics and
+// /api/v1/environments[/{name}[/plan|/reconcile]]. Errors are JSON {"error": "..."} with a
+// 4xx status (401 without the bearer token, 404 unknown, 405 wrong method); secrets (the
+// token, password hashes) never appear in an answer. Thread-safe.
+HttpResponse HandleApiRequest(Supervisor& supervisor, const HttpRequest& request);
+
+}  // namespace pgtwin
