@@ -119,6 +119,7 @@ Status ReadDatabaseCatalog(const std::vector<pqxx::connection*>& connections,
     Decode(plan, replication, pool, step, database);
     step = kSnapshotStep;
     pool.Join();
+    replication.ReadFunctionClusters(*runners.front(), database);
     for (auto& runner : runners) runner->Run(kSnapshotStep, catalog_sql::Commit());
   } catch (const std::exception& e) {
     return StatusFromException(e, display, step);

@@ -23,7 +23,8 @@ constexpr char kQueuesSql[] =
     "NULLIF(q.queue_ticker_max_lag, interval '3 seconds')::text AS ticker_max_lag, "
     "NULLIF(q.queue_ticker_idle_period, interval '1 minute')::text AS ticker_idle_period, "
     "q.queue_per_tx_limit, array_to_string(q.queue_extra_maint, ', ') AS extra_maint, "
-    "ARRAY(SELECT c.co_name FROM pgq.subscription s JOIN pgq.consumer c ON c.co_id = s.sub_consumer "
+    "ARRAY(SELECT c.co_name FROM pgq.subscription s JOIN pgq.consumer c ON c.co_id = "
+    "s.sub_consumer "
     "WHERE s.sub_queue = q.queue_id ORDER BY 1) AS consumers "
     "FROM pgq.queue q";
 
@@ -90,6 +91,25 @@ constexpr char kPartconfSql[] =
     "row_number() OVER (ORDER BY c::text COLLATE \"C\") AS nr FROM partconf.conf c) r, "
     "jsonb_each_text(r.j) e";
 
+// Function-configured PL/Proxy clusters: the names in `CLUSTER 'name'` of PL/Proxy functions
+// that no SQL/MED server of the plproxy wrapper defines (PL/Proxy tries SQL/MED first), each
+// with its partitions in order and its configuration (`config`: NULL here when there is no
+// plproxy.get_cluster_config).
+std::string FunctionClustersSql(bool with_config) {
+  std::string config = with_config ? "ARRAY(SELECT g.key || '=' || g.val "
+                                     "FROM plproxy.get_cluster_config(c.name) g)"
+                                   : "NULL::text[]";
+  return "SELECT c.name, ARRAY(SELECT plproxy.get_cluster_partitions(c.name)) AS partitions, " +
+         config +
+         " AS config FROM (SELECT DISTINCT m[1] AS name FROM pg_proc p "
+         "JOIN pg_language l ON l.oid = p.prolang "
+         "CROSS JOIN LATERAL regexp_matches(p.prosrc, 'cluster\\s+''([^'']+)''', 'gi') m "
+         "WHERE l.lanname = 'plproxy') c "
+         "WHERE NOT EXISTS (SELECT FROM pg_foreign_server s "
+         "JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw "
+         "WHERE w.fdwname = 'plproxy' AND s.srvname = c.name)";
+}
+
 // Consumers that are PgQ's or Londiste's own bookkeeping, not a subscription a DBA made:
 // `.global_watermark`, `.<node>.watermark`, and a table copy's `<worker>.copy.<table>`.
 bool IsInternalConsumer(const std::string& name) {
@@ -135,13 +155,31 @@ std::string MappingOptions(const pqxx::field& field) {
 }  // namespace
 
 std::string ReplicationReader::ProbeSql() {
-  return "SELECT to_regclass('pgq.queue') IS NOT NULL AND to_regclass('pgq.consumer') IS NOT NULL "
-         "AND to_regclass('pgq.subscription') IS NOT NULL AS pgq, "
-         "to_regclass('pgq_node.node_info') IS NOT NULL AS pgq_node, "
-         "to_regclass('londiste.table_info') IS NOT NULL "
-         "AND to_regclass('londiste.seq_info') IS NOT NULL AS londiste, "
+  // Catalog lookups rather than to_regclass, which fails without USAGE on the schema; a module
+  // whose tables this role may not read (or whose functions it may not call) counts as absent.
+  return "WITH readable AS (SELECT n.nspname || '.' || c.relname AS name FROM pg_class c "
+         "JOIN pg_namespace n ON n.oid = c.relnamespace "
+         "WHERE n.nspname IN ('pgq', 'pgq_node', 'londiste', 'partconf') "
+         "AND c.relkind IN ('r', 'p') AND has_schema_privilege(n.oid, 'USAGE') "
+         "AND has_table_privilege(c.oid, 'SELECT')), "
+         "callable AS (SELECT p.proname FROM pg_proc p "
+         "JOIN pg_namespace n ON n.oid = p.pronamespace "
+         "WHERE n.nspname = 'plproxy' "
+         "AND p.proname IN ('get_cluster_partitions', 'get_cluster_config') "
+         "AND p.proargtypes = '25'::oidvector AND has_schema_privilege(n.oid, 'USAGE') "
+         "AND has_function_privilege(p.oid, 'EXECUTE')) "
+         "SELECT (SELECT count(*) FROM readable WHERE name IN ('pgq.queue', 'pgq.consumer', "
+         "'pgq.subscription')) = 3 AS pgq, "
+         "(SELECT count(*) FROM readable WHERE name IN ('pgq_node.node_info', "
+         "'pgq_node.local_state', 'pgq_node.node_location', 'pgq_node.subscriber_info')) = 4 "
+         "AS pgq_node, "
+         "(SELECT count(*) FROM readable WHERE name IN ('londiste.table_info', "
+         "'londiste.seq_info')) = 2 AS londiste, "
          "EXISTS (SELECT FROM pg_foreign_data_wrapper w WHERE w.fdwname = 'plproxy') AS plproxy, "
-         "to_regclass('partconf.conf') IS NOT NULL AS partconf";
+         "EXISTS (SELECT FROM readable WHERE name = 'partconf.conf') AS partconf, "
+         "EXISTS (SELECT FROM callable WHERE proname = 'get_cluster_partitions') "
+         "AS plproxy_functions, "
+         "EXISTS (SELECT FROM callable WHERE proname = 'get_cluster_config') AS plproxy_config";
 }
 
 void ReplicationReader::Queue(const pqxx::result& probe, QueryPool& pool) {
@@ -157,6 +195,39 @@ void ReplicationReader::Queue(const pqxx::result& probe, QueryPool& pool) {
   }
   if (Flag(row["plproxy"])) clusters_ = pool.Add("plproxy clusters", kClustersSql);
   if (Flag(row["partconf"])) partconf_ = pool.Add("partconf", kPartconfSql);
+  function_clusters_ = Flag(row["plproxy_functions"]);
+  function_config_ = Flag(row["plproxy_config"]);
+}
+
+void ReplicationReader::ReadFunctionClusters(QueryRunner& runner, Object& database) {
+  if (!function_clusters_) return;
+  constexpr char kStep[] = "plproxy cluster functions";
+  runner.Run(kStep, "SAVEPOINT pgtwin_plproxy_config");
+  pqxx::result rows;
+  try {
+    rows = runner.Run(kStep, FunctionClustersSql(function_config_));
+  } catch (const pqxx::sql_error&) {
+    runner.Run(kStep, "ROLLBACK TO SAVEPOINT pgtwin_plproxy_config");
+    return;
+  }
+  runner.Run(kStep, "RELEASE SAVEPOINT pgtwin_plproxy_config");
+  for (const pqxx::row& row : rows) {
+    Object cluster(ObjectKind::kPlproxyCluster, Text(row["name"]));
+    cluster.SetAttr("config_source", "functions");
+    for (auto& [key, value] : ConfigEntries(row["config"])) {
+      cluster.SetAttr(key, replication_text::RedactConnstr(value));
+    }
+    int partitions = 0;
+    pqxx::array_parser parser = row["partitions"].as_array();
+    for (auto item = parser.get_next(); item.first != pqxx::array_parser::done;
+         item = parser.get_next()) {
+      if (item.first != pqxx::array_parser::string_value) continue;
+      cluster.SetAttr("p" + std::to_string(partitions++),
+                      replication_text::RedactConnstr(item.second));
+    }
+    if (partitions > 0) cluster.SetAttr("partitions", std::to_string(partitions));
+    database.AddChild(std::move(cluster));
+  }
 }
 
 void ReplicationReader::Decode(QueryPool& pool, const char*& step, Object& database) {
@@ -239,14 +310,15 @@ void ReplicationReader::Decode(QueryPool& pool, const char*& step, Object& datab
       for (const char* enabled : {"row_enabled", "truncate_enabled"}) {
         std::string value = Text(row[enabled]);
         if (value == "O") value.clear();
-        table.SetAttr(enabled == std::string("row_enabled") ? "trigger_enabled"
-                                                            : "truncate_trigger_enabled",
-                      value);
+        table.SetAttr(
+            enabled == std::string("row_enabled") ? "trigger_enabled" : "truncate_trigger_enabled",
+            value);
       }
     }
     step = "londiste sequences";
     for (const pqxx::row& row : pool.Take(*sequences_)) {
-      node_of(Text(row["queue_name"])).AddChild(ObjectKind::kLondisteSequence, Text(row["seq_name"]));
+      node_of(Text(row["queue_name"]))
+          .AddChild(ObjectKind::kLondisteSequence, Text(row["seq_name"]));
     }
   }
   for (auto& [queue, node] : nodes) database.AddChild(std::move(node));

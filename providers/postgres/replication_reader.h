@@ -7,6 +7,7 @@
 
 #include "model/object.h"
 #include "providers/postgres/query_pool.h"
+#include "providers/postgres/query_runner.h"
 
 namespace pgtwin {
 
@@ -16,7 +17,7 @@ namespace pgtwin {
 // those modules the database holds, then one query per module found (none for a database
 // without them, so nothing is read from a schema that does not exist). Internal to
 // ReadDatabaseCatalog: Probe() runs first, Queue() before the pool starts, Decode() after the
-// other objects are in `database`.
+// other objects are in `database`, ReadFunctionClusters() last, once the pool has joined.
 class ReplicationReader {
  public:
   // One row: which modules the database holds.
@@ -29,8 +30,18 @@ class ReplicationReader {
   // for errors.
   void Decode(QueryPool& pool, const char*& step, Object& database);
 
+  // PL/Proxy clusters configured by functions (plproxy.get_cluster_partitions and, when it
+  // exists, plproxy.get_cluster_config), for the cluster names PL/Proxy functions name
+  // (`CLUSTER 'name'`) that no SQL/MED server defines: one query over `runner`, inside a
+  // savepoint, since it calls the user's functions. When they fail, the savepoint is rolled
+  // back and no such cluster is read (the rest of the read goes on). Nothing when the probe
+  // found no plproxy.get_cluster_partitions(text).
+  void ReadFunctionClusters(QueryRunner& runner, Object& database);
+
  private:
   std::optional<size_t> queues_, nodes_, members_, tables_, sequences_, clusters_, partconf_;
+  bool function_clusters_ = false;
+  bool function_config_ = false;
 };
 
 }  // namespace pgtwin

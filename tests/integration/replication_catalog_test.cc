@@ -22,12 +22,12 @@
 namespace pgtwin {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::Not;
 using testing::CreateDatabase;
 using testing::DatabaseConninfo;
 using testing::DropDatabase;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::RunSql;
 
 // A root node of queue `sqlq` with three tables (a `part` table with its handler argument, a
@@ -89,6 +89,24 @@ SELECT * FROM londiste.global_add_table('sqlq', 'public.t_nt');
 SELECT * FROM londiste.local_add_table('sqlq', 'public.t_part',
     ARRAY['ev_extra3=''hash=''||partconf.get_hash_raw(id)'], 'handler=part%28key%3did%29', NULL);
 SELECT * FROM londiste.local_add_table('sqlq', 'public.t_plain', ARRAY['expect_sync'], NULL, NULL);
+)sql";
+
+// PL/Proxy clusters configured by functions (the older style): `fcluster` through
+// plproxy.get_cluster_partitions / get_cluster_config; `broken` makes them fail.
+constexpr char kFunctionProxySql[] = R"sql(
+CREATE EXTENSION plproxy;
+CREATE SCHEMA plproxy;
+CREATE FUNCTION plproxy.get_cluster_version(name text) RETURNS integer LANGUAGE sql
+  AS $$ SELECT 1 $$;
+CREATE FUNCTION plproxy.get_cluster_partitions(name text) RETURNS SETOF text LANGUAGE plpgsql
+  AS $$BEGIN
+    IF name = 'broken' THEN RAISE EXCEPTION 'no such cluster'; END IF;
+    RETURN NEXT 'host=db2 dbname=f000 password=fsecret'; RETURN NEXT 'host=db2 dbname=f001';
+  END$$;
+CREATE FUNCTION plproxy.get_cluster_config(IN name text, OUT key text, OUT val text)
+  RETURNS SETOF record LANGUAGE sql AS $$ SELECT 'connection_lifetime'::text, '60'::text $$;
+CREATE FUNCTION public.count_all() RETURNS SETOF bigint LANGUAGE plproxy
+  AS $$ CLUSTER 'fcluster'; RUN ON ALL; SELECT count(*) FROM pg_class; $$;
 )sql";
 
 const Object& Child(const Object& parent, ObjectKind kind, const std::string& name) {
@@ -186,7 +204,8 @@ TEST_F(ReplicationCatalogTest, DumpsQueuesNodesTablesSequencesAndPartconf) {
   EXPECT_THAT(Names(events, ObjectKind::kPgqConsumer), ElementsAre("mailer"));
 
   const Object& node = Child(database, ObjectKind::kPgqNode, "sqlq");
-  EXPECT_THAT(Attrs(node), ElementsAre("node_name=root", "node_type=root", "worker_name=sqlq_root"));
+  EXPECT_THAT(Attrs(node),
+              ElementsAre("node_name=root", "node_type=root", "worker_name=sqlq_root"));
   EXPECT_EQ(Child(node, ObjectKind::kPgqLocation, "root").Attr("location"), "host=db1 dbname=root");
   EXPECT_THAT(Attrs(Child(node, ObjectKind::kPgqLocation, "p000")),
               ElementsAre("location=host=db2 dbname=p000 user=repl"));
@@ -237,11 +256,47 @@ TEST_F(ReplicationCatalogTest, DumpsPlproxyClustersWithoutPasswords) {
   std::string db = MakeDatabase("repl_proxy", kProxySql);
   Object database = ReadDatabase(db);
   EXPECT_THAT(Attrs(Child(database, ObjectKind::kPlproxyCluster, "pcluster")),
-              ElementsAre("connection_lifetime=1800", "owner=postgres",
-                          "p0=host=db2 dbname=p000", "p1=host=db2 dbname=p001", "partitions=2",
+              ElementsAre("connection_lifetime=1800", "owner=postgres", "p0=host=db2 dbname=p000",
+                          "p1=host=db2 dbname=p001", "partitions=2",
                           "user_mappings=public(password=(set), user=postgres)"));
   EXPECT_FALSE(Contains(database, "topsecret"));
   EXPECT_FALSE(Contains(database, "hunter2"));
+}
+
+TEST_F(ReplicationCatalogTest, ARoleThatMayNotReadTheModulesStillDumps) {
+  std::string db = MakeDatabase("repl_priv", std::string(kRootSql) + kFunctionProxySql);
+  std::string role = db + "_reader";
+  RunSql("postgres", "CREATE ROLE " + role + " LOGIN");
+  StatusOr<Object> cluster = ReadCluster(DatabaseConninfo(db) + " user=" + role, {});
+  RunSql("postgres", "DROP OWNED BY " + role + "; DROP ROLE " + role);
+  ASSERT_TRUE(cluster.ok()) << cluster.status().message();
+  const Object& database = Child(*cluster, ObjectKind::kDatabase, db);
+  // partconf's schema grants it nothing: partconf is not read (nor a cluster function run).
+  EXPECT_EQ(database.FindChild(ObjectKind::kPartconf, "conf"), nullptr);
+  EXPECT_EQ(database.FindChild(ObjectKind::kPlproxyCluster, "fcluster"), nullptr);
+}
+
+TEST_F(ReplicationCatalogTest, DumpsPlproxyClustersConfiguredByFunctions) {
+  std::string db = MakeDatabase("repl_fproxy", kFunctionProxySql);
+  CatalogReadStats stats;
+  Object database = ReadDatabase(db, &stats);
+  EXPECT_THAT(Attrs(Child(database, ObjectKind::kPlproxyCluster, "fcluster")),
+              ElementsAre("config_source=functions", "connection_lifetime=60",
+                          "p0=host=db2 dbname=f000", "p1=host=db2 dbname=f001", "partitions=2"));
+  // (The password is still in the body of the user's function, which is compared as code.)
+  EXPECT_FALSE(Contains(Child(database, ObjectKind::kPlproxyCluster, "fcluster"), "fsecret"));
+
+  // A cluster whose functions fail is left out; the rest of the database is still read.
+  RunSql(db,
+         "CREATE FUNCTION public.count_broken() RETURNS SETOF bigint LANGUAGE plproxy "
+         "AS $$ CLUSTER 'broken'; RUN ON ALL; SELECT count(*) FROM pg_class; $$");
+  CatalogReadStats broken_stats;
+  Object broken = ReadDatabase(db, &broken_stats);
+  EXPECT_EQ(broken.FindChild(ObjectKind::kPlproxyCluster, "fcluster"), nullptr);
+  EXPECT_NE(Child(broken, ObjectKind::kSchema, "public")
+                .FindChild(ObjectKind::kFunction, "count_broken()"),
+            nullptr);
+  EXPECT_EQ(stats.queries, broken_stats.queries);
 }
 
 TEST_F(ReplicationCatalogTest, QueryCountIsFixedAndPlainDatabasesAreUntouched) {
@@ -324,7 +379,8 @@ TEST_F(ReplicationCatalogTest, DumpsALeafNode) {
                                        "worker_name=sqlq_p000"));
   EXPECT_THAT(Names(node, ObjectKind::kPgqLocation), ElementsAre("p000", "root"));
   // Only the tables replicated here: t_nt is in the registry only.
-  EXPECT_THAT(Names(node, ObjectKind::kLondisteTable), ElementsAre("public.t_part", "public.t_plain"));
+  EXPECT_THAT(Names(node, ObjectKind::kLondisteTable),
+              ElementsAre("public.t_part", "public.t_plain"));
   const Object& part = Child(node, ObjectKind::kLondisteTable, "public.t_part");
   EXPECT_EQ(part.Attr("merge_state"), "pending") << "no copy has run";
   EXPECT_EQ(part.Attr("trigger"),
@@ -332,10 +388,10 @@ TEST_F(ReplicationCatalogTest, DumpsALeafNode) {
             "EACH ROW EXECUTE FUNCTION pgq.logutriga('sqlq', "
             "'ev_extra3=''hash=''||partconf.get_hash_raw(id)', 'deny')");
   EXPECT_EQ(Child(node, ObjectKind::kLondisteTable, "public.t_plain").Attr("merge_state"), "ok");
-  EXPECT_THAT(Names(Child(Child(database, ObjectKind::kSchema, "public"), ObjectKind::kTable,
-                          "t_part"),
-                    ObjectKind::kTrigger),
-              ElementsAre());
+  EXPECT_THAT(
+      Names(Child(Child(database, ObjectKind::kSchema, "public"), ObjectKind::kTable, "t_part"),
+            ObjectKind::kTrigger),
+      ElementsAre());
 }
 
 TEST_F(ReplicationCatalogTest, CliDumpAndMappedDiff) {
@@ -363,10 +419,10 @@ TEST_F(ReplicationCatalogTest, CliDumpAndMappedDiff) {
   EXPECT_EQ(diff.exit_code, 0) << diff.err << diff.out;
   diff = testing::RunPgtwin({"diff", "--source", snapshot, "--target", DatabaseConninfo(test)});
   EXPECT_EQ(diff.exit_code, 2) << diff.err;
-  for (const char* line : {"+ pgq_consumer sqlq_p255\n", "- pgq_consumer sqlq_p000\n",
-                           "+ pgq_location p255\n", "- pgq_location p000\n",
-                           "+ pgq_subscriber p255\n", "- pgq_subscriber p000\n",
-                           "pgq_location: 1 only in source, 1 only in target, 0 changed\n"}) {
+  for (const char* line :
+       {"+ pgq_consumer sqlq_p255\n", "- pgq_consumer sqlq_p000\n", "+ pgq_location p255\n",
+        "- pgq_location p000\n", "+ pgq_subscriber p255\n", "- pgq_subscriber p000\n",
+        "pgq_location: 1 only in source, 1 only in target, 0 changed\n"}) {
     EXPECT_THAT(diff.out, HasSubstr(line));
   }
 }
@@ -376,9 +432,10 @@ TEST(ReplicationTextTest, DecodesHandlersAndRedactsConnstrs) {
   using replication_text::RedactConnstr;
   using replication_text::UrlDecodePairs;
   using Pairs = std::vector<std::pair<std::string, std::string>>;
-  EXPECT_EQ(UrlDecodePairs("handler=part%28key%3did%29&skip_truncate=1&copy_node=%3f&flag"),
-            (Pairs{{"handler", "part(key=id)"}, {"skip_truncate", "1"}, {"copy_node", "?"},
-                   {"flag", ""}}));
+  EXPECT_EQ(
+      UrlDecodePairs("handler=part%28key%3did%29&skip_truncate=1&copy_node=%3f&flag"),
+      (Pairs{
+          {"handler", "part(key=id)"}, {"skip_truncate", "1"}, {"copy_node", "?"}, {"flag", ""}}));
   EXPECT_EQ(UrlDecodePairs("a=b+c%2Bd&&x=%zz"), (Pairs{{"a", "b c+d"}, {"x", "%zz"}}));
   replication_text::Handler handler = ParseHandler("shard(key=id,hash_key=h%2c1)");
   EXPECT_EQ(handler.name, "shard");
@@ -387,8 +444,7 @@ TEST(ReplicationTextTest, DecodesHandlersAndRedactsConnstrs) {
   EXPECT_TRUE(ParseHandler("bulk").args.empty());
 
   EXPECT_EQ(RedactConnstr("host=a password=x dbname=b"), "host=a dbname=b");
-  EXPECT_EQ(RedactConnstr("host=a password = 'it\\'s x' sslpassword=k user=u"),
-            "host=a user=u");
+  EXPECT_EQ(RedactConnstr("host=a password = 'it\\'s x' sslpassword=k user=u"), "host=a user=u");
   EXPECT_EQ(RedactConnstr("postgresql://u:pw@h:5432/db?sslmode=require&password=x"),
             "postgresql://u@h:5432/db?sslmode=require");
   EXPECT_EQ(RedactConnstr("postgres://h/db"), "postgres://h/db");
