@@ -3,8 +3,11 @@
 namespace pgtwin {
 namespace {
 
-// A conninfo value in single quotes, with \ and ' escaped as libpq reads them.
+// A conninfo value as libpq reads it: as is when it is plain, else in single quotes with
+// backslashes and quotes escaped (so Londiste's locations read as DBAs write them).
 std::string Quoted(const std::string& value) {
+  bool plain = !value.empty() && value.find_first_of(" \t\n\\'") == std::string::npos;
+  if (plain) return value;
   std::string out = "'";
   for (char c : value) {
     if (c == '\\' || c == '\'') out.push_back('\\');

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "reconciler/expand/prod_databases.h"
+#include "reconciler/expand/replication_placement.h"
 
 namespace pgtwin {
 namespace {
@@ -125,6 +126,7 @@ DesiredState Expand(const EnvironmentSpec& spec, const Object& prod,
     cluster.Normalize();
     state.sites.push_back(SiteState{site, std::move(cluster)});
   }
+  PlaceReplication(state.sites);
   return state;
 }
 

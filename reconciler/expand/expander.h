@@ -22,7 +22,8 @@ std::vector<SpecError> CheckSpecAgainstProd(const EnvironmentSpec& spec, const O
 //   attribute kept; with `passwords: int` a role's `password` is "set" exactly when INT has a
 //   hash for it (with `none` it stays as in Prod);
 // - the site's databases with their full subtrees: shards 0..shards-1 under Prod's own names
-//   (accountdb_p000, accountdb_p001), unsharded ones by name.
+//   (accountdb_p000, accountdb_p001), unsharded ones by name;
+// - their PgQ/Londiste nodes placed per site by PlaceReplication (replication_placement.h).
 // `passwords` holds the INT hashes of the desired roles (empty with `passwords: none`).
 DesiredState Expand(const EnvironmentSpec& spec, const Object& prod,
                     const PasswordHashes& int_passwords);

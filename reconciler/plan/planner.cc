@@ -2,6 +2,7 @@
 
 #include "reconciler/plan/plan_graph.h"
 #include "reconciler/plan/plan_policy.h"
+#include "reconciler/plan/replication_planner.h"
 #include "reconciler/plan/site_planner.h"
 
 namespace pgtwin {
@@ -17,6 +18,7 @@ Plan BuildPlan(const std::vector<SitePlanInput>& sites, const PlanOptions& optio
         OrderDrafts(std::move(drafts), static_cast<int>(plan.actions.size()));
     for (Action& action : actions) plan.actions.push_back(std::move(action));
   }
+  PlanReplication(sites, options, plan);
   return plan;
 }
 

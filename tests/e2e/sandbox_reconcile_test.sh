@@ -107,49 +107,66 @@ expect_rc apply-1 0
 grep -qE '^Converged: [1-9][0-9]* done[.,]' "$out/apply-1.out" \
   || { cat "$out/apply-1.out"; fail "the apply did not report 'Converged: N done.'"; }
 
-# c. Prints the body of a `pgtwin diff` text output: the lines between the header and the
-# summary (the objects that differ), without Prod's replication and RPC setup: its PgQ queues
-# and nodes, Londiste tables and sequences, PL/Proxy cluster and partconf (deploy/sandbox/
-# replication/), with everything below them and a database line left with nothing under it.
-# Reconcile does not build replication for Test yet (a later step of issue 4), so Test has none.
+# c. Prints the body of a `pgtwin diff` text output (file $1): the lines between the header and
+# the summary (the objects that differ), without the objects whose kind matches $2 (with
+# everything below them), and without a line that changes nothing itself once nothing is left
+# under it. Test's replication differs from the Prod snapshot's by design in places: its
+# locations are Test's connection strings, the PL/Proxy cluster and partconf are not planned yet
+# (a later step of issue 4), and the snapshot, dumped from prod-dc1, holds the roots' side only.
 diff_body() {
   awk 'NR > 3 && /^$/ { exit } NR > 3' "$1" | perl -e '
+    my $left_out = shift;
     my @lines = <STDIN>; my @kept; my $skip = -1;
     for (@lines) {
       my ($indent) = /^( *)/; my $depth = length $indent;
       next if $skip >= 0 && $depth > $skip;
       $skip = -1;
-      if (/^ *[-+~] (?:pgq_\w+|londiste_\w+|plproxy_cluster|partconf) /) { $skip = $depth; next; }
+      if (/^ *[-+~] (?:$left_out) /) { $skip = $depth; next; }
       push @kept, $_;
     }
-    for my $i (0 .. $#kept) {   # a line without a +, - or ~ and nothing deeper under it
-      my ($d) = $kept[$i] =~ /^( *)/;
-      my ($n) = $i < $#kept ? $kept[$i + 1] =~ /^( *)/ : ("");
-      next if $kept[$i] =~ /^ *[^-+~ ]/ && length($n) <= length($d);
-      print $kept[$i];
-    }'
+    my @out; my $next_depth = -1;   # from the end: a line without +, - or ~ needs a deeper one
+    for my $line (reverse @kept) {
+      my $d = length(($line =~ /^( *)/)[0]);
+      next if $line =~ /^ *[^-+~ ]/ && $next_depth <= $d;
+      unshift @out, $line; $next_depth = $d;
+    }
+    print @out;' "$2"
 }
 check_diff() {
-  local site=$1 instance=$2 expected=$3 name="diff-$1"
+  local site=$1 instance=$2 left_out=$3 expected=$4 name="diff-$1"
   run_pgtwin "$name" diff --source "$snapshot" --target "$(uri "$instance")" --all-databases \
     --no-color "${ignores[@]}"
   expect_rc "$name" 2
-  if [ "$(diff_body "$out/$name.out")" != "$expected" ]; then
+  if [ "$(diff_body "$out/$name.out" "$left_out")" != "$expected" ]; then
     cat "$out/$name.out"
     fail "Prod vs Test $site: expected only these differences:"$'\n'"$expected"
   fi
 }
 
 step "c. diff the Prod snapshot against test-dc1: only accountdb_p002/p003 are missing"
-check_diff dc1 test-dc1 "+ database accountdb_p002
+check_diff dc1 test-dc1 'pgq_location|plproxy_cluster|partconf' "+ database accountdb_p002
 + database accountdb_p003"
 
 step "c. diff the Prod snapshot against test-dc2: only the databases dc2 does not carry"
-check_diff dc2 test-dc2 "+ database accountdb_p002
+check_diff dc2 test-dc2 'pgq_\w+|londiste_\w+|plproxy_cluster|partconf' "+ database accountdb_p002
 + database accountdb_p003
 + database clidb
 + database confdb
 + database proxydb"
+
+step "c. Test's cascades: a root on test-dc1 and its leaf on test-dc2 per kept shard, tables in sync"
+for db in accountdb_p000 accountdb_p001; do
+  root=$(sql test-dc1 "$db" "SELECT node_type || ' ' || node_name FROM pgq_node.get_node_info('$db')")
+  leaf=$(sql test-dc2 "$db" "SELECT node_type || ' ' || node_name || ' <- ' || provider_node
+                             FROM pgq_node.get_node_info('$db')")
+  [ "$root" = "root ${db}_dc1" ] || fail "$db on test-dc1: node '$root', expected 'root ${db}_dc1'"
+  [ "$leaf" = "leaf ${db}_dc2 <- ${db}_dc1" ] \
+    || fail "$db on test-dc2: node '$leaf', expected 'leaf ${db}_dc2 <- ${db}_dc1'"
+  tables=$(sql test-dc2 "$db" "SELECT count(*) FILTER (WHERE merge_state = 'ok') || '/' || count(*)
+                               FROM londiste.get_table_list('$db') WHERE local")
+  [ "${tables%/*}" = "${tables#*/}" ] && [ "${tables#*/}" -gt 0 ] \
+    || fail "$db on test-dc2: tables in sync/replicated $tables"
+done
 
 # d. Normalises a `pg_dump --schema-only` text for comparison; nothing else is changed:
 # - the \restrict / \unrestrict key, random in every dump (pg_dump 15.14 and later);
@@ -170,8 +187,8 @@ normalise_dump() {
     END { print sort @grants; }
   ' "$1"
 }
-# Prod's replication and RPC setup is left out of both sides, since reconcile does not build it
-# for Test yet (a later step of issue 4): the schemas pgq, pgq_node and londiste (their event
+# Replication and RPC are left out of both sides (step c checks Test's cascades; the PL/Proxy
+# cluster is not planned yet, a later step of issue 4): the schemas pgq, pgq_node and londiste (their event
 # tables and sequences are created by pgq.create_queue, outside the extensions), Londiste's
 # triggers (_londiste_<queue>, _londiste_<queue>_truncate) and the PL/Proxy cluster's foreign
 # server with its comment, user mapping and grants (dump entries, each from its '-- Name:').

@@ -116,7 +116,7 @@ TEST_F(SpecLoaderTest, DefaultsAndRelativeSnapshotPath) {
   EXPECT_EQ(result.spec->sites[0].port, 5432);
   EXPECT_TRUE(result.spec->sites[0].protect);
   EXPECT_EQ(result.spec->sites[0].Conninfo("db'x"),
-            "host='/run/postgresql' port=5432 dbname='db\\'x'");
+            "host=/run/postgresql port=5432 dbname='db\\'x'");
   EXPECT_EQ(result.spec->roles.passwords, "int");
   EXPECT_THAT(result.spec->roles.skip, ElementsAre("^pg_", "^postgres$"));
   EXPECT_TRUE(result.spec->databases[0].sites.empty());
