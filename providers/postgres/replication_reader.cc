@@ -77,10 +77,11 @@ constexpr char kClustersSql[] =
     "s.srvoptions AS options, "
     "CASE WHEN NOT (s.srvacl @> acldefault('S', s.srvowner) AND s.srvacl <@ "
     "acldefault('S', s.srvowner)) THEN array_to_string(ARRAY(SELECT x::text "
-    "FROM unnest(s.srvacl) x ORDER BY x::text COLLATE \"C\"), ', ') END AS acl "
+    "FROM unnest(s.srvacl) x ORDER BY x::text COLLATE \"C\"), ', ') END AS acl, "
+    "obj_description(s.oid, 'pg_foreign_server') AS comment "
     "FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw "
     "WHERE w.fdwname = 'plproxy' UNION ALL "
-    "SELECT m.srvname, m.usename, NULL, m.umoptions, NULL FROM pg_user_mappings m "
+    "SELECT m.srvname, m.usename, NULL, m.umoptions, NULL, NULL FROM pg_user_mappings m "
     "JOIN pg_foreign_server s ON s.oid = m.srvid "
     "JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw WHERE w.fdwname = 'plproxy'";
 
@@ -336,6 +337,7 @@ void ReplicationReader::Decode(QueryPool& pool, const char*& step, Object& datab
       Object cluster(ObjectKind::kPlproxyCluster, server);
       cluster.SetAttr("owner", Text(row["owner"]));
       cluster.SetAttr("acl", Text(row["acl"]));
+      cluster.SetAttr("comment", Text(row["comment"]));
       int partitions = 0;
       for (auto& [key, value] : ConfigEntries(row["options"])) {
         partitions += IsPartitionOption(key);

@@ -8,6 +8,7 @@
 
 #include "reconciler/expand/prod_databases.h"
 #include "reconciler/expand/replication_placement.h"
+#include "reconciler/expand/rpc_placement.h"
 
 namespace pgtwin {
 namespace {
@@ -98,6 +99,7 @@ std::vector<SpecError> CheckSpecAgainstProd(const EnvironmentSpec& spec, const O
   for (const DatabaseSpec& database : spec.databases) {
     CheckDatabase(spec.file, database, prod, errors);
   }
+  if (errors.empty()) errors = CheckRpcAgainstProd(spec, prod);
   return errors;
 }
 
@@ -127,6 +129,7 @@ DesiredState Expand(const EnvironmentSpec& spec, const Object& prod,
     state.sites.push_back(SiteState{site, std::move(cluster)});
   }
   PlaceReplication(state.sites);
+  PlaceRpc(spec, prod, state.sites);
   return state;
 }
 

@@ -12,7 +12,9 @@ namespace pgtwin {
 // - a database must be in Prod, by its exact name or as shards `<name>_p<digits>`;
 // - `shards` is given exactly for a database Prod has as shards (an error when it is missing:
 //   the Test scale is always written down), is not above Prod's shard count, and Prod has
-//   every shard 0..shards-1.
+//   every shard 0..shards-1;
+// - then (CheckRpcAgainstProd) the PL/Proxy clusters cut to the kept shards keep a partition
+//   count PL/Proxy accepts.
 std::vector<SpecError> CheckSpecAgainstProd(const EnvironmentSpec& spec, const Object& prod);
 
 // Expands a spec that passed CheckSpecAgainstProd into each site's desired tree, in the spec's
@@ -23,7 +25,9 @@ std::vector<SpecError> CheckSpecAgainstProd(const EnvironmentSpec& spec, const O
 //   hash for it (with `none` it stays as in Prod);
 // - the site's databases with their full subtrees: shards 0..shards-1 under Prod's own names
 //   (accountdb_p000, accountdb_p001), unsharded ones by name;
-// - their PgQ/Londiste nodes placed per site by PlaceReplication (replication_placement.h).
+// - their PgQ/Londiste nodes placed per site by PlaceReplication (replication_placement.h);
+// - their PL/Proxy clusters and partconf rows rewritten for the kept shards by PlaceRpc
+//   (rpc_placement.h).
 // `passwords` holds the INT hashes of the desired roles (empty with `passwords: none`).
 DesiredState Expand(const EnvironmentSpec& spec, const Object& prod,
                     const PasswordHashes& int_passwords);

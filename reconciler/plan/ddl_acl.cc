@@ -63,6 +63,8 @@ std::string_view AllPrivileges(char kind) {
       return "UC";
     case 'd':
       return "CTc";
+    case 'S':
+      return "U";
     case 'c':
       return "arwx";
     default:

@@ -26,7 +26,8 @@ std::string FormatAcl(const std::vector<AclItem>& items);
 
 // What acldefault(kind, owner) holds: the owner's full privileges, plus PUBLIC's for
 // functions ('f': EXECUTE), types ('T': USAGE) and databases ('d': TEMPORARY, CONNECT).
-// Kinds: 'r' relation, 's' sequence, 'f' routine, 'T' type, 'n' schema, 'd' database;
+// Kinds: 'r' relation, 's' sequence, 'f' routine, 'T' type, 'n' schema, 'd' database,
+// 'S' foreign server;
 // 'c' (a column) has no default: empty.
 std::vector<AclItem> DefaultAcl(char kind, const std::string& owner);
 

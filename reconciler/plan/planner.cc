@@ -3,6 +3,7 @@
 #include "reconciler/plan/plan_graph.h"
 #include "reconciler/plan/plan_policy.h"
 #include "reconciler/plan/replication_planner.h"
+#include "reconciler/plan/rpc_planner.h"
 #include "reconciler/plan/site_planner.h"
 
 namespace pgtwin {
@@ -18,7 +19,9 @@ Plan BuildPlan(const std::vector<SitePlanInput>& sites, const PlanOptions& optio
         OrderDrafts(std::move(drafts), static_cast<int>(plan.actions.size()));
     for (Action& action : actions) plan.actions.push_back(std::move(action));
   }
+  const size_t ddl_actions = plan.actions.size();
   PlanReplication(sites, options, plan);
+  PlanRpc(sites, options, ddl_actions, plan);
   return plan;
 }
 

@@ -29,8 +29,9 @@ struct PlanOptions {
 };
 
 // Diffs each site's desired and observed trees and turns the differences into ordered,
-// typed actions with their SQL, risk and dependencies; the PgQ/Londiste cascades last, across
-// sites (replication_planner.h). Pure: no I/O.
+// typed actions with their SQL, risk and dependencies; then the PgQ/Londiste cascades, across
+// sites (replication_planner.h), and the PL/Proxy clusters and partconf rows (rpc_planner.h).
+// Pure: no I/O.
 Plan BuildPlan(const std::vector<SitePlanInput>& sites, const PlanOptions& options);
 
 }  // namespace pgtwin

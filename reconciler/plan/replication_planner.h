@@ -30,7 +30,7 @@ namespace pgtwin {
 //   (local_remove_table, local_remove_seq) unless protected; nodes are never dropped.
 // An action depends on every action of its site that is not blocked and touches its database
 // or the cluster (roles, the database itself, its tables), and on its provider node's action.
-// PL/Proxy clusters and partconf are not planned.
+// PL/Proxy clusters and partconf are planned by PlanRpc (rpc_planner.h).
 void PlanReplication(const std::vector<SitePlanInput>& sites, const PlanOptions& options,
                      Plan& plan);
 

@@ -1,6 +1,6 @@
 // The planner and the replication and RPC kinds (docs/model.md): PgQ/Londiste nodes are
 // planned through pgq_node's and londiste's functions, one action per node after the DDL
-// (replication_planner.h); PL/Proxy clusters and partconf are not planned.
+// (replication_planner.h); PL/Proxy clusters and partconf: planner_rpc_test.cc.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -154,23 +154,6 @@ TEST(PlannerReplicationTest, LeafFollowsItsRootAcrossSites) {
   EXPECT_THAT(sql, HasSubstr("ARRAY['ev_extra3=''hash=''||partconf.get_hash_raw(id)', "
                              "'expect_sync']::text[]"));
   EXPECT_LT(sql.find("register_location('q', 'root'"), sql.find("create_node"));
-}
-
-TEST(PlannerReplicationTest, ProxyClustersAndPartconfAreNotPlanned) {
-  Object with = ShopCluster();
-  Object& db = *with.FindChild(ObjectKind::kDatabase, "shop");
-  db.AddChild(ObjectKind::kPlproxyCluster, "c").SetAttr("p0", "dbname=p0");
-  db.AddChild(ObjectKind::kPartconf, "conf").SetAttr("part_nr", "0");
-  with.Normalize();
-  Object without = ShopCluster();
-  for (bool prune : {false, true}) {
-    EXPECT_THAT(PlanSite(with, without, prune).actions, IsEmpty());
-    Plan extra = PlanSite(without, with, prune);
-    EXPECT_THAT(extra.actions, IsEmpty());
-    EXPECT_THAT(extra.unmanaged, IsEmpty());
-  }
-  Plan fresh = PlanSite(with, EmptyCluster());
-  for (const Action& action : fresh.actions) EXPECT_FALSE(IsReplicationKind(action.kind));
 }
 
 }  // namespace
