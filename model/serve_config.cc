@@ -54,4 +54,10 @@ const EnvironmentPolicy& ServeConfig::PolicyFor(const std::string& name) const {
   return found == environments.end() ? defaults : found->second;
 }
 
+std::string ServeConfig::LinkBase() const {
+  std::string base = public_url.empty() ? "http://" + listen : public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base;
+}
+
 }  // namespace pgtwin

@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/status.h"
 
@@ -32,8 +33,17 @@ struct EnvironmentPolicy {
   std::optional<ApplyWindow> window;  // applying only inside it; plan only outside
 };
 
-// The configuration of `pgtwin serve` (docs/cli.md, "serve"). `token` is a secret: never
-// logged or returned by the API.
+// A webhook receiving the state changes of `pgtwin serve` (docs/cli.md, "serve"). `url` is a
+// secret (chat webhook URLs carry their token): only the sender sees it; logs and the API
+// show `name` and `format`.
+struct NotifyTarget {
+  std::string name;             // unique among the targets
+  std::string url;              // http:// or https://
+  std::string format = "json";  // "slack", "teams" or "json"
+};
+
+// The configuration of `pgtwin serve` (docs/cli.md, "serve"). `token` and the notify targets'
+// URLs are secrets: never logged or returned by the API.
 struct ServeConfig {
   std::string file;                     // the config file as given ("" without one)
   std::string specs_dir;                // directory of ENV.yaml spec files
@@ -49,6 +59,11 @@ struct ServeConfig {
   int lock_timeout_seconds = 60;        // wait for another reconcile's lock on a site
   EnvironmentPolicy defaults;           // for environments not listed
   std::map<std::string, EnvironmentPolicy> environments;  // by environment name (file stem)
+  std::vector<NotifyTarget> notify;     // webhooks told of every change of state
+  std::string public_url;               // base of links in messages; "" = http://<listen>
+
+  // The base URL messages link to, without a trailing slash: public_url, or "http://" + listen.
+  std::string LinkBase() const;
 
   // The policy of environment `name`.
   const EnvironmentPolicy& PolicyFor(const std::string& name) const;

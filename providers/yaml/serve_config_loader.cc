@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include "providers/yaml/yaml_fields.h"
 
@@ -64,12 +65,94 @@ void ReadPolicy(const YAML::Node& node, const std::string& label, EnvironmentPol
   }
 }
 
+bool IsHttpUrl(const std::string& text) {
+  return text.starts_with("http://") || text.starts_with("https://");
+}
+
+// One entry of `notify`. The URL is a secret: no message quotes it.
+void ReadNotifyTarget(const YAML::Node& node, size_t index, const std::string& path,
+                      NotifyTarget* target, ErrorSink& sink) {
+  std::string label = "notify[" + std::to_string(index) + "]";
+  if (node.IsMap() && node["name"] && node["name"].IsScalar()) {
+    label = "notify target '" + node["name"].Scalar() + "'";
+  }
+  MapFields fields(node, label, {"name", "url", "url_file", "format"}, sink);
+  if (!fields.is_map()) return;
+  if (std::optional<YAML::Node> value = fields.Require("name")) {
+    if (std::optional<std::string> text = ReadString(*value, fields.Name("name"), sink)) {
+      target->name = *text;
+    }
+  }
+  std::optional<YAML::Node> url = fields.Find("url");
+  std::optional<YAML::Node> url_file = fields.Find("url_file");
+  std::optional<std::string> url_text;
+  YAML::Mark url_mark = fields.mark();
+  if (url && url_file) {
+    sink.Add(url_file->Mark(), fields.Name("url_file") + ": give url or url_file, not both");
+  } else if (url) {
+    url_mark = url->Mark();
+    if (!url->IsScalar() || url->Scalar().empty()) {
+      sink.Add(url->Mark(), fields.Name("url") + ": expected a non-empty string");
+    } else {
+      url_text = url->Scalar();
+    }
+  } else if (url_file) {
+    url_mark = url_file->Mark();
+    if (std::optional<std::string> file = ReadString(*url_file, fields.Name("url_file"), sink)) {
+      StatusOr<std::string> read = ReadTokenFile(Resolve(path, *file));
+      if (read.ok()) {
+        url_text = *read;
+      } else {
+        sink.Add(url_file->Mark(), fields.Name("url_file") + ": " + read.status().message());
+      }
+    }
+  } else {
+    sink.Add(fields.mark(), "missing key 'url' (or 'url_file') in " + label);
+  }
+  if (url_text && !IsHttpUrl(*url_text)) {
+    sink.Add(url_mark, fields.Name(url ? "url" : "url_file") +
+                           ": expected an http:// or https:// URL (the value is not shown)");
+  } else if (url_text) {
+    target->url = *url_text;
+  }
+  if (std::optional<YAML::Node> value = fields.Find("format")) {
+    std::optional<std::string> text = ReadString(*value, fields.Name("format"), sink);
+    if (text && *text != "slack" && *text != "teams" && *text != "json") {
+      sink.Add(value->Mark(),
+               fields.Name("format") + ": '" + *text + "' is not slack, teams or json");
+    } else if (text) {
+      target->format = *text;
+    }
+  }
+}
+
+void ReadNotify(const YAML::Node& node, const std::string& path, ServeConfig* config,
+                ErrorSink& sink) {
+  std::optional<std::vector<YAML::Node>> items = ReadList(node, "notify", sink);
+  if (!items) return;
+  std::map<std::string, SourceLocation> names;
+  for (size_t i = 0; i < items->size(); ++i) {
+    const YAML::Node& item = (*items)[i];
+    NotifyTarget target;
+    ReadNotifyTarget(item, i, path, &target, sink);
+    if (target.name.empty()) continue;
+    SourceLocation at = sink.At(item["name"].Mark());
+    auto [first, inserted] = names.emplace(target.name, at);
+    if (!inserted) {
+      sink.Add(item["name"].Mark(), "notify: the name '" + target.name + "' is used twice " +
+                                        FirstAt(first->second, at));
+      continue;
+    }
+    config->notify.push_back(std::move(target));
+  }
+}
+
 void ReadConfig(const YAML::Node& root, const std::string& path, ServeConfig* config,
                 ErrorSink& sink) {
   MapFields fields(root, "",
                    {"specs", "interval", "max_concurrent", "listen", "token", "token_file",
                     "log_format", "backoff", "history", "shutdown_grace", "lock_timeout",
-                    "defaults", "environments"},
+                    "defaults", "environments", "notify", "public_url"},
                    sink);
   if (!fields.is_map()) return;
   if (std::optional<YAML::Node> value = fields.Require("specs")) {
@@ -91,6 +174,18 @@ void ReadConfig(const YAML::Node& root, const std::string& path, ServeConfig* co
         config->listen = *text;
       }
     }
+  }
+  if (std::optional<YAML::Node> value = fields.Find("public_url")) {
+    if (std::optional<std::string> text = ReadString(*value, "public_url", sink)) {
+      if (!IsHttpUrl(*text)) {
+        sink.Add(value->Mark(), "public_url: '" + *text + "' is not an http:// or https:// URL");
+      } else {
+        config->public_url = *text;
+      }
+    }
+  }
+  if (std::optional<YAML::Node> value = fields.Find("notify")) {
+    ReadNotify(*value, path, config, sink);
   }
   if (std::optional<YAML::Node> value = fields.Find("log_format")) {
     std::optional<std::string> text = ReadString(*value, "log_format", sink);

@@ -19,7 +19,9 @@ struct ServeConfigLoadResult {
 // Reads and checks the serve config at `path` (docs/cli.md, "serve"): unknown keys, wrong
 // types, out-of-range numbers, bad windows and policies are errors at their value. `specs`
 // and `token_file` are resolved against the file's directory; the token file is read (its
-// content trimmed) and never quoted in an error.
+// content trimmed) and never quoted in an error. `notify` targets need a unique name, an
+// http(s) `url` (or `url_file`, read like the token file) and a format (slack, teams, json;
+// default json); a URL is never quoted in an error either.
 ServeConfigLoadResult LoadServeConfig(const std::string& path);
 
 // Reads a token file: its content without surrounding white space; an error names the file,

@@ -11,11 +11,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "providers/http/http_server.h"
+#include "providers/webhook/webhook_client.h"
 #include "providers/yaml/serve_config_loader.h"
 #include "reconciler/cli/exit_codes.h"
 #include "reconciler/cli/spec_errors.h"
+#include "reconciler/notify/webhook_notifier.h"
 #include "reconciler/run/reconcile_run.h"
 #include "reconciler/serve/serve_api.h"
 #include "reconciler/serve/supervisor.h"
@@ -105,6 +108,39 @@ StatusOr<ServeConfig> LoadConfig(const ServeFlags& flags) {
   return config;
 }
 
+// How long one webhook delivery may take before it counts as failed (and is retried).
+constexpr std::chrono::seconds kWebhookTimeout(10);
+
+// The notifier of the config's webhook targets, or nullptr when there are none. Logs the
+// targets by name and format (never their URLs).
+std::unique_ptr<WebhookNotifier> MakeNotifier(const ServeConfig& config) {
+  if (config.notify.empty()) return nullptr;
+  std::vector<WebhookTarget> targets;
+  std::string shown;
+  for (const NotifyTarget& target : config.notify) {
+    targets.push_back(WebhookTarget{target.name, target.url,
+                                    ParseChatFormat(target.format).value_or(ChatFormat::kJson)});
+    shown += (shown.empty() ? "" : ", ") + target.name + " (" + target.format + ")";
+  }
+  spdlog::info("notifications to {}; links under {}", shown, config.LinkBase());
+  return std::make_unique<WebhookNotifier>(
+      std::move(targets), config.LinkBase(),
+      [](const WebhookTarget& target, const std::string& body) {
+        return PostWebhook(target.name, target.url, body, kWebhookTimeout);
+      });
+}
+
+// True when `a` and `b` notify the same targets with the same links.
+bool SameNotify(const ServeConfig& a, const ServeConfig& b) {
+  if (a.LinkBase() != b.LinkBase() || a.notify.size() != b.notify.size()) return false;
+  for (size_t i = 0; i < a.notify.size(); ++i) {
+    const NotifyTarget& x = a.notify[i];
+    const NotifyTarget& y = b.notify[i];
+    if (x.name != y.name || x.url != y.url || x.format != y.format) return false;
+  }
+  return true;
+}
+
 Status RunServe(const ServeFlags& flags) {
   StatusOr<ServeConfig> config = LoadConfig(flags);
   if (!config.ok()) return config.status();
@@ -119,7 +155,10 @@ Status RunServe(const ServeFlags& flags) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Declared before the supervisor, so it outlives every worker that may call it.
+  std::unique_ptr<WebhookNotifier> notifier = MakeNotifier(*config);
   auto supervisor = std::make_unique<Supervisor>(*config, RunReconcile);
+  if (notifier) supervisor->AddListener(notifier.get());
   StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(
       config->listen, [&supervisor](const HttpRequest& request) {
         return HandleApiRequest(*supervisor, request);
@@ -141,6 +180,10 @@ Status RunServe(const ServeFlags& flags) {
       } else {
         if (reloaded->listen != config->listen) {
           spdlog::warn("listen changed in the config: takes effect after a restart");
+        }
+        if (!SameNotify(*reloaded, *config)) {
+          spdlog::warn("notify or public_url changed in the config: takes effect after a "
+                       "restart");
         }
         grace = reloaded->shutdown_grace_seconds;
         supervisor->Reload(*reloaded);

@@ -26,6 +26,7 @@ WebhookNotifier::~WebhookNotifier() {
 
 void WebhookNotifier::OnStateChange(const StateChange& change) {
   if (targets_.empty()) return;
+  if (change.old_state == EnvState::kPending && change.new_state == EnvState::kReady) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (queue_.size() >= max_queued_) {

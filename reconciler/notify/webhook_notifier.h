@@ -29,7 +29,9 @@ using WebhookSender = std::function<Status(const WebhookTarget& target, const st
 // a thread of its own: OnStateChange only queues, so a slow or dead receiver never holds up a
 // pass. A failed send is retried twice (after 1 s and 2 s), then logged (target name and the
 // sender's error, never the URL) and dropped. Messages keep their order per notifier; at most
-// `max_queued` wait, the oldest dropped beyond that (logged).
+// `max_queued` wait, the oldest dropped beyond that (logged). The first pass finding an
+// environment Ready (Pending -> Ready, as at every start of the daemon) is not news and is not
+// sent; a first pass ending in any other state is.
 class WebhookNotifier : public StateListener {
  public:
   // `status_base_url` is where the daemon serves its API ("http://127.0.0.1:8080"); messages

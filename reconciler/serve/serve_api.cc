@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "reconciler/notify/chat_message.h"
 #include "reconciler/report/plan_json.h"
 
 namespace pgtwin {
@@ -116,6 +117,32 @@ HttpResponse Plan(Supervisor& supervisor, const std::string& name) {
   return Json(200, ReportJson(result->report));
 }
 
+// The value of `key` in a raw query string ("format=slack&x=1"), or nullopt when absent.
+std::optional<std::string> QueryValue(const std::string& query, const std::string& key) {
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    std::string pair = query.substr(start, end - start);
+    size_t equals = pair.find('=');
+    if (pair.substr(0, equals) == key) {
+      return equals == std::string::npos ? "" : pair.substr(equals + 1);
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+HttpResponse Summary(Supervisor& supervisor, const HttpRequest& request) {
+  if (request.method != "GET") return Error(405, "use GET on " + request.path);
+  std::string text = QueryValue(request.query, "format").value_or("json");
+  std::optional<ChatFormat> format = ParseChatFormat(text);
+  if (!format) return Error(400, "format '" + text + "' is not slack, teams or json");
+  std::string body = SummaryMessage(supervisor.Statuses(false), *format,
+                                    supervisor.LinkBase() + kPrefix);
+  return {200, "application/json", body + "\n"};
+}
+
 HttpResponse Environment(Supervisor& supervisor, const HttpRequest& request,
                          const std::string& rest) {
   size_t slash = rest.find('/');
@@ -158,6 +185,7 @@ HttpResponse HandleApiRequest(Supervisor& supervisor, const HttpRequest& request
     return {200, "text/plain; version=0.0.4",
             supervisor.metrics().Render(supervisor.Statuses(false))};
   }
+  if (path == "/api/v1/summary") return Summary(supervisor, request);
   std::string prefix = kPrefix;
   if (path == prefix || path == prefix + "/") {
     if (request.method != "GET") return Error(405, "use GET on " + path);

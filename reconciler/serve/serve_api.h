@@ -5,8 +5,10 @@
 
 namespace pgtwin {
 
-// The REST API of `pgtwin serve` (docs/cli.md, "serve"): /healthz, /metrics and
-// /api/v1/environments[/{name}[/plan|/reconcile]]. Errors are JSON {"error": "..."} with a
+// The REST API of `pgtwin serve` (docs/cli.md, "serve"): /healthz, /metrics,
+// /api/v1/environments[/{name}[/plan|/reconcile]] and /api/v1/summary?format=slack|teams|json
+// (every environment in a chat message's shape, linking under the config's LinkBase; 400 on
+// another format). Errors are JSON {"error": "..."} with a
 // 4xx status (401 without the bearer token, 404 unknown, 405 wrong method); secrets (the
 // token, password hashes) never appear in an answer. Thread-safe.
 HttpResponse HandleApiRequest(Supervisor& supervisor, const HttpRequest& request);

@@ -209,6 +209,11 @@ bool Supervisor::Authorized(const std::string& authorization) const {
   return diff == 0;
 }
 
+std::string Supervisor::LinkBase() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return config_.LinkBase();
+}
+
 bool Supervisor::Stop(std::chrono::seconds grace) {
   std::vector<Worker*> all;
   {

@@ -62,6 +62,9 @@ class Supervisor {
   // constant time); false when no token is configured.
   bool Authorized(const std::string& authorization) const;
 
+  // Where links in messages point: the config's LinkBase ("http://127.0.0.1:8470").
+  std::string LinkBase() const;
+
   const ServeMetrics& metrics() const { return metrics_; }
 
   // Stops every worker: running passes abandon their remaining actions and finish; waits at

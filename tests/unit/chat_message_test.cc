@@ -126,11 +126,14 @@ TEST(WebhookNotifierTest, SendsEveryChangeToEveryTargetInOrder) {
     WebhookNotifier notifier(
         {{"ops", "http://x/1", ChatFormat::kJson}, {"dev", "http://x/2", ChatFormat::kJson}},
         "http://h:1", [&](const WebhookTarget& t, const std::string& b) { return fake.Send(t, b); });
+    notifier.OnStateChange(Change(EnvState::kPending, EnvState::kReady));  // a start: no news
     notifier.OnStateChange(Change(EnvState::kReady, EnvState::kDrifted));
     notifier.OnStateChange(Change(EnvState::kDrifted, EnvState::kReady));
+    notifier.OnStateChange(Change(EnvState::kPending, EnvState::kStalled));
   }  // the destructor delivers what is queued
   EXPECT_THAT(fake.sent, ::testing::ElementsAre("ops: qa1 drift found", "dev: qa1 drift found",
-                                                "ops: qa1 converged", "dev: qa1 converged"));
+                                                "ops: qa1 converged", "dev: qa1 converged",
+                                                "ops: qa1 spec invalid", "dev: qa1 spec invalid"));
 }
 
 TEST(WebhookNotifierTest, RetriesAFailedSendAndNeverBlocksTheCaller) {

@@ -79,7 +79,7 @@ TEST(ServeConfig, ErrorsNameTheirPlace) {
       path + ":3:9: listen: 'nowhere' is not HOST:PORT",
       path + ":4:1: unknown key 'colour' (known: specs, interval, max_concurrent, listen, token, "
              "token_file, log_format, backoff, history, shutdown_grace, lock_timeout, defaults, "
-             "environments)",
+             "environments, notify, public_url)",
       path + ":6:13: token_file: give token or token_file, not both",
       path + ":8:17: policy in environment 'qa1': 'sometimes' is not a policy (apply or "
              "plan-only)",
@@ -89,6 +89,58 @@ TEST(ServeConfig, ErrorsNameTheirPlace) {
   };
   EXPECT_EQ(errors, expected);
   for (const std::string& error : errors) EXPECT_EQ(error.find("abc"), std::string::npos);
+}
+
+TEST(ServeConfig, ReadsNotifyTargets) {
+  std::string url_file = WriteConfig("teams-url", "https://teams.example.com/hook/s3cret\n");
+  std::string path = WriteConfig("notify.yaml",
+                                 "specs: specs\n"
+                                 "listen: 127.0.0.1:9000\n"
+                                 "notify:\n"
+                                 "  - {name: chat, url: \"https://hooks.example.com/T/B/x\", "
+                                 "format: slack}\n"
+                                 "  - {name: teams, url_file: teams-url, format: teams}\n"
+                                 "  - {name: script, url: \"http://127.0.0.1:9100/in\"}\n");
+  ServeConfigLoadResult result = LoadServeConfig(path);
+  ASSERT_TRUE(result.errors.empty()) << Errors(result)[0];
+  const ServeConfig& config = *result.config;
+  ASSERT_EQ(config.notify.size(), 3u);
+  EXPECT_EQ(config.notify[0].name, "chat");
+  EXPECT_EQ(config.notify[0].url, "https://hooks.example.com/T/B/x");
+  EXPECT_EQ(config.notify[0].format, "slack");
+  EXPECT_EQ(config.notify[1].url, "https://teams.example.com/hook/s3cret");
+  EXPECT_EQ(config.notify[1].format, "teams");
+  EXPECT_EQ(config.notify[2].format, "json");
+  EXPECT_EQ(config.LinkBase(), "http://127.0.0.1:9000");
+  ServeConfig with_public = config;
+  with_public.public_url = "https://pgtwin.example.com/";
+  EXPECT_EQ(with_public.LinkBase(), "https://pgtwin.example.com");
+}
+
+TEST(ServeConfig, NotifyErrorsNameTheirPlaceAndNeverTheUrl) {
+  std::string path = WriteConfig("bad-notify.yaml",
+                                 "specs: specs\n"
+                                 "public_url: pgtwin.example.com\n"
+                                 "notify:\n"
+                                 "  - {name: chat, url: \"hooks.example.com/s3cret\"}\n"
+                                 "  - {name: chat, url: \"https://a.example.com/s3cret\", "
+                                 "format: irc}\n"
+                                 "  - {format: json, colour: red}\n");
+  ServeConfigLoadResult result = LoadServeConfig(path);
+  EXPECT_FALSE(result.config.has_value());
+  std::vector<std::string> errors = Errors(result);
+  std::vector<std::string> expected = {
+      path + ":2:13: public_url: 'pgtwin.example.com' is not an http:// or https:// URL",
+      path + ":4:23: url in notify target 'chat': expected an http:// or https:// URL (the "
+             "value is not shown)",
+      path + ":5:12: notify: the name 'chat' is used twice (first at line 4)",
+      path + ":5:63: format in notify target 'chat': 'irc' is not slack, teams or json",
+      path + ":6:5: missing key 'name' in notify[2]",
+      path + ":6:5: missing key 'url' (or 'url_file') in notify[2]",
+      path + ":6:20: unknown key 'colour' in notify[2] (known: name, url, url_file, format)",
+  };
+  EXPECT_EQ(errors, expected);
+  for (const std::string& error : errors) EXPECT_EQ(error.find("s3cret"), std::string::npos);
 }
 
 TEST(ServeConfig, MissingSpecsAndBadYaml) {
