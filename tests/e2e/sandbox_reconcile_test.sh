@@ -9,10 +9,13 @@
 #   a. sandbox up; dump Prod (prod-dc1) into a snapshot; the spec is `deploy/sandbox.sh spec`
 #   b. reconcile the empty Test: the dry run exits 2, the apply 0
 #   c. `pgtwin diff` of the Prod snapshot against each Test site, with the spec's ignore rules:
-#      only the databases the spec leaves out of that site are reported, nothing else
+#      only the databases the spec leaves out of that site are reported, and what the cut to
+#      2 shards changes by design: partconf's max_part, the PL/Proxy cluster's partitions
 #   d. `pg_dump --schema-only` of every database Test carries equals Prod's (normalised below)
 #   e. with log_statement = 'mod' on both Test instances, a second reconcile (dry run, then
 #      apply) exits 0, plans nothing, and the servers log no statement from it
+#   f. once the user mapping's password is set by hand (pgtwin cannot copy it), rpc.get_balance
+#      through Test's proxydb answers from the Test shard the account hashes to (2 partitions)
 # Every failure names its step. PGTWIN_E2E_KEEP=1 stops the sandbox but keeps its directory.
 set -Eeuo pipefail
 
@@ -110,9 +113,9 @@ grep -qE '^Converged: [1-9][0-9]* done[.,]' "$out/apply-1.out" \
 # c. Prints the body of a `pgtwin diff` text output (file $1): the lines between the header and
 # the summary (the objects that differ), without the objects whose kind matches $2 (with
 # everything below them), and without a line that changes nothing itself once nothing is left
-# under it. Test's replication differs from the Prod snapshot's by design in places: its
-# locations are Test's connection strings, the PL/Proxy cluster and partconf are not planned yet
-# (a later step of issue 4), and the snapshot, dumped from prod-dc1, holds the roots' side only.
+# under it (so attribute lines go: attrs_under checks those). Test's replication differs from
+# the Prod snapshot's by design in places: its locations are Test's connection strings, and the
+# snapshot, dumped from prod-dc1, holds the roots' side only.
 diff_body() {
   awk 'NR > 3 && /^$/ { exit } NR > 3' "$1" | perl -e '
     my $left_out = shift;
@@ -127,10 +130,24 @@ diff_body() {
     my @out; my $next_depth = -1;   # from the end: a line without +, - or ~ needs a deeper one
     for my $line (reverse @kept) {
       my $d = length(($line =~ /^( *)/)[0]);
+      $d += 2 if $line =~ /^ *[-+~] /;   # the marker stands in the indentation of its object
       next if $line =~ /^ *[^-+~ ]/ && $next_depth <= $d;
       unshift @out, $line; $next_depth = $d;
     }
     print @out;' "$2"
+}
+# The attribute names listed under each `~ KIND NAME` line of a diff output (file $1) whose
+# kind matches $2: "KIND NAME: attr attr ...", one line per object.
+attrs_under() {
+  awk -v kinds="^($2)\$" '
+    /^$/ || /^ *([-+~] )?[a-z_]+ [^ ]/ {   # an object line ("[marker] kind name") or the end
+      if (obj != "") print obj ":" list
+      obj = ""; list = ""
+      if ($1 == "~" && $2 ~ kinds) obj = $2 " " $3
+      next
+    }
+    obj != "" && /^ *[a-z_0-9.]+: / { sub(/^ */, ""); sub(/:.*/, ""); list = list " " $0 }
+    END { if (obj != "") print obj ":" list }' "$1"
 }
 check_diff() {
   local site=$1 instance=$2 left_out=$3 expected=$4 name="diff-$1"
@@ -143,16 +160,43 @@ check_diff() {
   fi
 }
 
-step "c. diff the Prod snapshot against test-dc1: only accountdb_p002/p003 are missing"
-check_diff dc1 test-dc1 'pgq_location|plproxy_cluster|partconf' "+ database accountdb_p002
-+ database accountdb_p003"
+# Test keeps 2 of Prod's 4 accountdb shards, so by design (specs/README.md, "Replication") each
+# kept shard's partconf row has max_part 1 where Prod's has 3 (part_nr, the shard's number,
+# stays), and proxydb's PL/Proxy cluster has the partitions p0, p1 on Test's shards where Prod's
+# has p0..p3 on its own: the differences must be these and no other attribute.
+check_rpc_attrs() {
+  local site=$1 expected=$2
+  if [ "$(attrs_under "$out/diff-$site.out" 'partconf|plproxy_cluster')" != "$expected" ]; then
+    cat "$out/diff-$site.out"
+    fail "Prod vs Test $site: PL/Proxy and partconf should differ only as:"$'\n'"$expected"
+  fi
+}
 
-step "c. diff the Prod snapshot against test-dc2: only the databases dc2 does not carry"
-check_diff dc2 test-dc2 'pgq_\w+|londiste_\w+|plproxy_cluster|partconf' "+ database accountdb_p002
+step "c. diff the Prod snapshot against test-dc1: accountdb_p002/p003 missing, the cut's changes"
+check_diff dc1 test-dc1 'pgq_location' "  database accountdb_p000
+  ~ partconf conf
+  database accountdb_p001
+  ~ partconf conf
++ database accountdb_p002
++ database accountdb_p003
+  database proxydb
+  ~ plproxy_cluster accountdb"
+check_rpc_attrs dc1 "partconf conf: max_part
+partconf conf: max_part
+plproxy_cluster accountdb: p0 p1 p2 p3 partitions"
+
+step "c. diff the Prod snapshot against test-dc2: the databases dc2 does not carry, partconf"
+check_diff dc2 test-dc2 'pgq_\w+|londiste_\w+' "  database accountdb_p000
+  ~ partconf conf
+  database accountdb_p001
+  ~ partconf conf
++ database accountdb_p002
 + database accountdb_p003
 + database clidb
 + database confdb
 + database proxydb"
+check_rpc_attrs dc2 "partconf conf: max_part
+partconf conf: max_part"
 
 step "c. Test's cascades: a root on test-dc1 and its leaf on test-dc2 per kept shard, tables in sync"
 for db in accountdb_p000 accountdb_p001; do
@@ -187,18 +231,18 @@ normalise_dump() {
     END { print sort @grants; }
   ' "$1"
 }
-# Replication and RPC are left out of both sides (step c checks Test's cascades; the PL/Proxy
-# cluster is not planned yet, a later step of issue 4): the schemas pgq, pgq_node and londiste (their event
-# tables and sequences are created by pgq.create_queue, outside the extensions), Londiste's
-# triggers (_londiste_<queue>, _londiste_<queue>_truncate) and the PL/Proxy cluster's foreign
-# server with its comment, user mapping and grants (dump entries, each from its '-- Name:').
+# Replication is left out of both sides (step c checks Test's cascades): the schemas pgq,
+# pgq_node and londiste (their event tables and sequences are created by pgq.create_queue,
+# outside the extensions) and Londiste's triggers (_londiste_<queue>, _londiste_<queue>_truncate).
+# Of the PL/Proxy cluster, the foreign server's own entry is left out — its partitions differ by
+# design (Test's 2 shards on Test's sites; step c checks that nothing else differs, step f that
+# calls route) — while its comment, user mapping and grants are compared (dump entries, each
+# from its '-- Name:').
 dump_schema() {
   "$pg_bin/pg_dump" --schema-only -N pgq -N pgq_node -N londiste -d "$(uri "$1" "$2")" \
     | perl -e '
         local $/;
-        my $left_out = join "|", q{\S+ _londiste_\S+; Type: TRIGGER}, q{[^;]*; Type: SERVER},
-          q{[^;]*; Type: USER MAPPING}, q{SERVER [^;]*; Type: COMMENT},
-          q{FOREIGN SERVER [^;]*; Type: ACL};
+        my $left_out = join "|", q{\S+ _londiste_\S+; Type: TRIGGER}, q{[^;]*; Type: SERVER};
         for (split /(?=^--\n-- Name: )/m, <STDIN>) {
           my $skip = /\A--\n-- Name: (?:$left_out);/;
           # a left-out entry keeps the SET lines pg_dump put after it for the entries that follow
@@ -266,6 +310,31 @@ for instance in test-dc1 test-dc2; do
   tail -c +$((log_start[$instance] + 1)) "$log" \
     | grep -q 'LOG:  statement: CREATE TEMP TABLE pgtwin_e2e_probe' \
     || fail "$instance did not log a CREATE TABLE: log_statement = 'mod' is not in effect"
+done
+
+step "f. rpc.get_balance through Test's proxydb answers from the Test shard the id hashes to"
+# The sandbox's PL/Proxy connects as proxy_rpc; on Prod over the instance's socket (trust), on
+# Test over 127.0.0.1 (Test's sites), where proxy_rpc needs its password: Test has INT's
+# (roles.passwords: int; deploy/sandbox/prod/roles.sql). A user mapping's password is not
+# copied by pgtwin (specs/README.md, "Replication"): set by hand here, as a DBA does.
+sql test-dc1 proxydb "ALTER USER MAPPING FOR PUBLIC SERVER accountdb
+  OPTIONS (ADD password 'proxy_rpc/int/Rp6c0')" >/dev/null
+run_pgtwin plan-3 reconcile "$spec" --dry-run --no-color
+expect_rc plan-3 0   # a password alone is not planned
+# For each Test shard k, an account whose id hashes to k with 2 partitions but to k + 2 with
+# Prod's 4: Prod's routing would miss it.
+for k in 0 1; do
+  id=$(sql test-dc1 accountdb_p000 "SELECT min(i) FROM generate_series(9000000000000,
+    9000000000999) i WHERE hashint8(i) & 3 = $((k + 2))")
+  [ -n "$id" ] || fail "no probe id hashing to partition $((k + 2))"
+  sql test-dc1 "accountdb_p00$k" "WITH c AS (INSERT INTO account.customers (email, first_name,
+      last_name, country) VALUES ('probe-$k@e2e', 'Probe', 'Check', 'EE') RETURNING customer_id)
+    INSERT INTO account.accounts (account_id, customer_id, balance, status)
+    SELECT $id, customer_id, $((100 + k)), 'active' FROM c" >/dev/null
+  got=$(sql test-dc1 proxydb "SELECT string_agg(amount::int::text, ',')
+    FROM rpc.get_balance($id::bigint)") || fail "rpc.get_balance($id) failed (above)"
+  [ "$got" = $((100 + k)) ] \
+    || fail "rpc.get_balance($id) gave '$got', expected $((100 + k)) from accountdb_p00$k"
 done
 
 step "passed"
