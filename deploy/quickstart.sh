@@ -11,8 +11,9 @@
 #   5. diffs the Prod snapshot against Test and shows what Test lacks
 #   6. reconciles Test from its spec (specs/sandbox.yaml): validate, preview with --dry-run,
 #      apply, then a second --dry-run that plans nothing
-#   7. diffs Prod against Test again: only the shards the spec does not carry differ, and Prod's
-#      replication and PL/Proxy cluster, which reconcile does not build for Test yet
+#   7. diffs Prod against Test again: the shards the spec does not carry, the replication
+#      locations (Test's own), and what keeping 2 of 4 shards changes by design: partconf's
+#      max_part and the PL/Proxy cluster's partitions (specs/README.md, "Replication")
 #
 # PGTWIN_SANDBOX_DIR and PGTWIN_SANDBOX_PORT put the sandbox elsewhere (deploy/sandbox.sh); step 6
 # then reconciles from `deploy/sandbox.sh spec`, written to sandbox.yaml in the sandbox directory.
@@ -136,8 +137,9 @@ rc=0
 show "$diff_out"
 [ "$rc" -le 2 ] || { echo "quickstart: pgtwin diff failed with exit $rc" >&2; exit 1; }
 echo
-echo "Test carries 2 of Prod's 4 accountdb shards (specs/sandbox.yaml): those differ, and Prod's"
-echo "replication and PL/Proxy cluster where pgtwin reads them: reconcile does not build them yet."
+echo "Test carries 2 of Prod's 4 accountdb shards (specs/sandbox.yaml): the other two differ, and"
+echo "by design Test's replication locations, each shard's partconf max_part (1, not 3) and"
+echo "proxydb's PL/Proxy partitions (p0, p1 on Test's shards, not p0..p3 on Prod's)."
 
 cat <<EOF
 
