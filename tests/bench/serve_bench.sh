@@ -111,6 +111,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
   StateIs Ready || Die "Test did not converge: $pass"
 done
 
+Log "answer sizes: /api/v1/environments/bench $(Get /api/v1/environments/bench | wc -c) bytes" \
+  "(its last_run holds the last pass's plan), /metrics $(Get /metrics | wc -c) bytes"
 python3 - "$work/times" "$CLIENTS" "$REQUESTS" "$ROUNDS" <<'EOF'
 import sys
 path, clients, requests, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
