@@ -66,8 +66,15 @@ std::vector<std::unique_ptr<pqxx::connection>> ConnectExtra(const ConnTarget& ta
   return conns;
 }
 
-void ReadDatabase(const ConnTarget& target, const CatalogFeatures& features, int slices,
-                  std::atomic<size_t>* sent, DatabaseTask& task) {
+// Whether a read failed because DDL committed while it ran: pg_get_indexdef and the other
+// catalog functions look objects up in the current catalog, not in the read's snapshot.
+bool ConcurrentDdl(const Status& status) {
+  return status.code() == StatusCode::kInternal &&
+         status.message().find("cache lookup failed") != std::string::npos;
+}
+
+void ReadDatabaseOnce(const ConnTarget& target, const CatalogFeatures& features, int slices,
+                      std::atomic<size_t>* sent, DatabaseTask& task) {
   const std::string& dbname = task.node.name();
   if (!task.conn) {
     auto conn = Connect(target, dbname);
@@ -87,6 +94,18 @@ void ReadDatabase(const ConnTarget& target, const CatalogFeatures& features, int
   task.conn.reset();
   extra.clear();
   if (!task.status.ok() && task.may_vanish) task.vanished = !DatabaseExists(target, dbname);
+}
+
+// Reads the task's database, again (on a new connection and snapshot) when DDL ran into it.
+void ReadDatabase(const ConnTarget& target, const CatalogFeatures& features, int slices,
+                  std::atomic<size_t>* sent, DatabaseTask& task) {
+  constexpr int kAttempts = 3;
+  Object listed = task.node;
+  for (int attempt = 1;; ++attempt) {
+    ReadDatabaseOnce(target, features, slices, sent, task);
+    if (task.vanished || !ConcurrentDdl(task.status) || attempt == kAttempts) return;
+    task.node = listed;
+  }
 }
 
 // Whether the server runs on this machine: reached over a Unix socket or a loopback address.
@@ -172,8 +191,9 @@ StatusOr<Object> ReadCluster(const std::string& conninfo, const CatalogReadOptio
   for (DatabaseEntry& entry : catalog.databases) {
     bool is_connected_db = entry.node.name() == connected_db;
     if (one_database ? !is_connected_db : entry.is_template) continue;
-    if (!entry.allow_connections && !is_connected_db) {
-      cluster.AddChild(std::move(entry.node));  // attributes only: it cannot be read
+    bool wanted = !options.read_database || options.read_database(entry.node.name());
+    if (!wanted || (!entry.allow_connections && !is_connected_db)) {
+      cluster.AddChild(std::move(entry.node));  // attributes only: not wanted or not readable
       continue;
     }
     DatabaseTask task{std::move(entry.node), nullptr, !one_database, false, Status::Ok()};

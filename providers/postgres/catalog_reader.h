@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "model/object.h"
@@ -12,6 +13,9 @@ namespace pgtwin {
 struct CatalogReadOptions {
   bool all_databases = false;  // read every non-template database that allows connections
   int parallelism = 4;         // databases read at once, each over its own connection
+  // When set, a database it returns false for is listed with its attributes only (its
+  // objects are not read): what a caller does not manage costs nothing and cannot fail it.
+  std::function<bool(const std::string& database)> read_database;
 };
 
 // What a read cost.
@@ -26,7 +30,9 @@ struct CatalogReadStats {
 // also through a service or PGDATABASE) and !all_databases, the result holds the cluster's
 // attributes, all roles and that one database; otherwise every non-template database (those
 // that do not allow connections with their attributes only). Only catalogs are read, each
-// database in one REPEATABLE READ READ ONLY transaction with a fixed number of queries.
+// database in one REPEATABLE READ READ ONLY transaction with a fixed number of queries; a
+// database whose read fails with "cache lookup failed" (DDL committed while the catalog
+// functions ran, e.g. an index dropped) is read again, up to three times in all.
 // Errors (one line, starting with the display name, never the password): kInvalidArgument
 // (malformed conninfo, unsupported server), kConnectionFailed (unreachable, authentication),
 // kNotFound (the database does not exist), kPermissionDenied, kInternal.

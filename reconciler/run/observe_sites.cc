@@ -33,6 +33,11 @@ ObservedSite Observe(const SiteState& state, const ObserveOptions& options) {
   CatalogReadOptions read;
   read.all_databases = true;
   read.parallelism = options.parallel;
+  // Only the databases the site must hold are read whole; the others (unmanaged or ignored)
+  // need only their attributes from pg_database.
+  read.read_database = [&state](const std::string& database) {
+    return state.desired.FindChild(ObjectKind::kDatabase, database) != nullptr;
+  };
   StatusOr<Object> observed = ReadCluster(conninfo, read);
   if (!observed.ok()) {
     site.error = observed.status().message();

@@ -29,8 +29,9 @@ struct ObservedSite {
 };
 
 // Observes every given site at once: when asked, takes its lock (which checks it is not a
-// source), then reads every database (ReadCluster with all_databases on its `postgres`
-// database) and, when asked, its password hashes. A protected site is observed but never
+// source), then reads it (ReadCluster with all_databases on its `postgres` database: the
+// databases the site's desired tree holds whole, the others as pg_database lists them) and,
+// when asked, its password hashes. A protected site is observed but never
 // locked. A site that fails carries its error; the others are unaffected.
 std::vector<ObservedSite> ObserveSites(const std::vector<const SiteState*>& sites,
                                        const ObserveOptions& options);

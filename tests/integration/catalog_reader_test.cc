@@ -482,6 +482,23 @@ TEST_F(CatalogReaderTest, ServerConninfoReadsEveryDatabaseButTemplates) {
   RunSql("postgres", "ALTER DATABASE " + db + "_closed ALLOW_CONNECTIONS true");
 }
 
+TEST_F(CatalogReaderTest, ADatabaseNotWantedIsListedWithItsAttributesOnly) {
+  std::string wanted = MakeDatabase("catwanted", "CREATE TABLE t (id int)");
+  std::string other = MakeDatabase("catother", "CREATE TABLE t (id int)");
+  CatalogReadOptions options;
+  options.all_databases = true;
+  options.read_database = [&](const std::string& name) { return name == wanted; };
+  CatalogReadStats stats;
+  Object cluster = Read(TestServerConninfo(), options, &stats);
+  EXPECT_NE(Child(Child(cluster, ObjectKind::kDatabase, wanted), ObjectKind::kSchema, "public")
+                .FindChild(ObjectKind::kTable, "t"),
+            nullptr);
+  const Object& listed = Child(cluster, ObjectKind::kDatabase, other);
+  EXPECT_TRUE(listed.children().empty());
+  EXPECT_FALSE(listed.Attr("encoding").empty());
+  EXPECT_EQ(stats.databases, 1u);
+}
+
 TEST_F(CatalogReaderTest, WithoutADatabaseFallsBackToPostgres) {
   // libpq would try a database named after the user, which does not exist.
   std::string db = MakeDatabase("catfallback");
