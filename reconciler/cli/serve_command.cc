@@ -18,6 +18,7 @@
 #include "providers/yaml/serve_config_loader.h"
 #include "reconciler/cli/exit_codes.h"
 #include "reconciler/cli/spec_errors.h"
+#include "reconciler/notify/listener_slot.h"
 #include "reconciler/notify/webhook_notifier.h"
 #include "reconciler/run/reconcile_run.h"
 #include "reconciler/serve/serve_api.h"
@@ -114,7 +115,10 @@ constexpr std::chrono::seconds kWebhookTimeout(10);
 // The notifier of the config's webhook targets, or nullptr when there are none. Logs the
 // targets by name and format (never their URLs).
 std::unique_ptr<WebhookNotifier> MakeNotifier(const ServeConfig& config) {
-  if (config.notify.empty()) return nullptr;
+  if (config.notify.empty()) {
+    spdlog::info("no notify targets: notifications off");
+    return nullptr;
+  }
   std::vector<WebhookTarget> targets;
   std::string shown;
   for (const NotifyTarget& target : config.notify) {
@@ -156,9 +160,11 @@ Status RunServe(const ServeFlags& flags) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   // Declared before the supervisor, so it outlives every worker that may call it.
-  std::unique_ptr<WebhookNotifier> notifier = MakeNotifier(*config);
+  ListenerSlot notifications;
+  notifications.Replace(MakeNotifier(*config));
+  ServeConfig notifying = *config;  // the config the notifier was made from
   auto supervisor = std::make_unique<Supervisor>(*config, RunReconcile);
-  if (notifier) supervisor->AddListener(notifier.get());
+  supervisor->AddListener(&notifications);
   StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(
       config->listen, [&supervisor](const HttpRequest& request) {
         return HandleApiRequest(*supervisor, request);
@@ -181,9 +187,9 @@ Status RunServe(const ServeFlags& flags) {
         if (reloaded->listen != config->listen) {
           spdlog::warn("listen changed in the config: takes effect after a restart");
         }
-        if (!SameNotify(*reloaded, *config)) {
-          spdlog::warn("notify or public_url changed in the config: takes effect after a "
-                       "restart");
+        if (!SameNotify(*reloaded, notifying)) {
+          notifications.Replace(MakeNotifier(*reloaded));  // the old one sends its queue first
+          notifying = *reloaded;
         }
         grace = reloaded->shutdown_grace_seconds;
         supervisor->Reload(*reloaded);

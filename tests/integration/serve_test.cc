@@ -301,12 +301,13 @@ class ServeTest : public testing::ReconcileFixture {
     return r.out;
   }
 
-  // The serve config: interval 2 s, the token file, the webhook, `policies` under environments.
-  void WriteConfig(const std::string& policies) {
+  // The serve config: interval 2 s, the token file, the webhook, links under `public_url`,
+  // `policies` under environments.
+  void WriteConfig(const std::string& policies, const std::string& public_url) {
     testing::WriteFile(dir_ + "/serve.yaml",
                        "specs: specs\ninterval: 2\nmax_concurrent: 3\nlisten: " + listen_ +
                            "\ntoken_file: token\nbackoff: {initial: 1, max: 2}\n"
-                           "lock_timeout: 20\npublic_url: https://pgtwin.example.com/\n"
+                           "lock_timeout: 20\npublic_url: " + public_url + "\n"
                            "notify:\n  - {name: hook, url: \"" + hook_url_ +
                            "\", format: json}\nenvironments:\n" + policies);
   }
@@ -347,7 +348,8 @@ TEST_F(ServeTest, ReconcilesReportsDegradesStallsNotifiesAndStops) {
   listen_ = "127.0.0.1:" + std::to_string(FreePort());
   base_ = "http://" + listen_;
   // good only plans at first (drift is reported and left), flaky always.
-  WriteConfig("  good: {policy: plan-only}\n  flaky: {policy: plan-only}\n");
+  WriteConfig("  good: {policy: plan-only}\n  flaky: {policy: plan-only}\n",
+              "https://pgtwin.example.com/");
   Proxy proxy(proxy_port, testing::TestServerPort());
   proxy.Start();
 
@@ -409,9 +411,9 @@ TEST_F(ServeTest, ReconcilesReportsDegradesStallsNotifiesAndStops) {
   EXPECT_EQ(State("good"), "Drifted");
   EXPECT_EQ(receiver.For("good").size(), 1u) << receiver.Dump();
 
-  // SIGHUP with good set to apply: the next pass repairs the drift, good is Ready again and
-  // the receiver hears that once.
-  WriteConfig("  flaky: {policy: plan-only}\n");
+  // SIGHUP with good set to apply and another public_url: the next pass repairs the drift,
+  // good is Ready again and the receiver hears that once, linking under the new URL.
+  WriteConfig("  flaky: {policy: plan-only}\n", "https://pgtwin2.example.com");
   kill(serve_, SIGHUP);
   ASSERT_TRUE(WaitFor([this] { return Env("good").value("policy", "") == "apply"; }, 10))
       << Log();
@@ -437,6 +439,8 @@ TEST_F(ServeTest, ReconcilesReportsDegradesStallsNotifiesAndStops) {
   ASSERT_TRUE(WaitFor([&] { return receiver.For("good").size() == 2; }, 10)) << receiver.Dump();
   EXPECT_EQ(receiver.For("good")[1]["headline"], "converged");
   EXPECT_EQ(receiver.For("good")[1]["new_state"], "Ready");
+  EXPECT_EQ(receiver.For("good")[1]["link"],
+            "https://pgtwin2.example.com/api/v1/environments/good");
   nlohmann::json detail = Env("good");
   EXPECT_EQ(detail["conditions"][0]["type"], "Ready");
   EXPECT_EQ(detail["conditions"][0]["status"], true);
@@ -501,7 +505,7 @@ TEST_F(ServeTest, ReconcilesReportsDegradesStallsNotifiesAndStops) {
   EXPECT_THAT(slack.Json().value("text", ""), HasSubstr("good: Ready"));
   EXPECT_THAT(slack.Json().value("text", ""), HasSubstr("bad: Stalled (SpecInvalid)"));
   EXPECT_THAT(slack.Json().value("text", ""),
-              HasSubstr("<https://pgtwin.example.com/api/v1/environments|Status>"));
+              HasSubstr("<https://pgtwin2.example.com/api/v1/environments|Status>"));
   EXPECT_EQ(Http("GET", "/api/v1/summary?format=teams").Json().value("@type", ""), "MessageCard");
   nlohmann::json summary = Http("GET", "/api/v1/summary").Json();
   ASSERT_EQ(summary["environments"].size(), 3u) << summary.dump(2);

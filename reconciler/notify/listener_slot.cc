@@ -1,0 +1,20 @@
+#include "reconciler/notify/listener_slot.h"
+
+#include <utility>
+
+namespace pgtwin {
+
+void ListenerSlot::Replace(std::unique_ptr<StateListener> listener) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::swap(listener_, listener);
+  }
+  listener.reset();  // the old one, outside the lock
+}
+
+void ListenerSlot::OnStateChange(const StateChange& change) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (listener_) listener_->OnStateChange(change);
+}
+
+}  // namespace pgtwin
