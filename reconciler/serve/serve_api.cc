@@ -6,6 +6,7 @@
 
 #include "reconciler/notify/chat_message.h"
 #include "reconciler/report/plan_json.h"
+#include "reconciler/serve/status_page.h"
 
 namespace pgtwin {
 namespace {
@@ -176,6 +177,11 @@ HttpResponse Environment(Supervisor& supervisor, const HttpRequest& request,
 
 HttpResponse HandleApiRequest(Supervisor& supervisor, const HttpRequest& request) {
   const std::string& path = request.path;
+  if (path == "/") {
+    if (request.method != "GET") return Error(405, "use GET on /");
+    return {200, "text/html; charset=utf-8",
+            RenderStatusPage(supervisor.Statuses(true), std::chrono::system_clock::now())};
+  }
   if (path == "/healthz") {
     if (request.method != "GET") return Error(405, "use GET on /healthz");
     return Json(200, json{{"status", "ok"}});

@@ -5,7 +5,8 @@
 
 namespace pgtwin {
 
-// The REST API of `pgtwin serve` (docs/cli.md, "serve"): /healthz, /metrics,
+// The REST API of `pgtwin serve` (docs/cli.md, "serve"): / (the HTML status page),
+// /healthz, /metrics,
 // /api/v1/environments[/{name}[/plan|/reconcile]] and /api/v1/summary?format=slack|teams|json
 // (every environment in a chat message's shape, linking under the config's LinkBase; 400 on
 // another format). Errors are JSON {"error": "..."} with a
