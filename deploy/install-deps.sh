@@ -15,6 +15,8 @@ packages=(
   zabbix-server-pgsql mediawiki
   # tools the scripts use
   procps iproute2 util-linux time
+  # the serve test reads the status page in headless Chromium
+  chromium
 )
 
 missing=()

@@ -1,7 +1,7 @@
 // `pgtwin serve` as a DBA runs it, against the fixture's PostgreSQL 15: three environments in
 // one specs directory (one reached through a TCP proxy the test can cut, one with an invalid
-// spec), a short interval, the REST API and /metrics read with curl on loopback, and a webhook
-// receiver on loopback for the notifications.
+// spec), a short interval, the REST API and /metrics read with curl on loopback, the status
+// page read in headless Chromium, and a webhook receiver on loopback for the notifications.
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fcntl.h>
@@ -301,6 +302,48 @@ class ServeTest : public testing::ReconcileFixture {
     return r.out;
   }
 
+  // What a person sees of the status page (GET /) in headless Chromium: the DOM after loading,
+  // without the style sheet and the tags, character references resolved, whitespace collapsed.
+  // Fails (never skips) when chromium is missing: deploy/install-deps.sh installs it.
+  std::string BrowserText() {
+    const std::string chromium = "/usr/bin/chromium";
+    if (!std::filesystem::exists(chromium)) {
+      ADD_FAILURE() << chromium << " is missing: run deploy/install-deps.sh (Debian's chromium)";
+      return "";
+    }
+    // As root Chromium needs --no-sandbox; a profile of its own per run.
+    CommandResult r = RunCommand({"/usr/bin/timeout", "30", chromium, "--headless", "--no-sandbox",
+                                  "--disable-gpu", "--no-first-run", "--disable-extensions",
+                                  "--user-data-dir=" + dir_ + "/chromium", "--dump-dom",
+                                  base_ + "/"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::string dom = r.out;
+    size_t style = dom.find("<style>");
+    size_t style_end = dom.find("</style>");
+    if (style != std::string::npos && style_end != std::string::npos) {
+      dom.erase(style, style_end - style);
+    }
+    std::string text;
+    bool in_tag = false;
+    for (char c : dom) {
+      if (c == '<') in_tag = true;
+      if (!in_tag) text += std::isspace(static_cast<unsigned char>(c)) ? ' ' : c;
+      if (c == '>') {
+        in_tag = false;
+        text += ' ';
+      }
+    }
+    for (auto [entity, character] : {std::pair{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""},
+                                     {"&#39;", "'"}, {"&nbsp;", " "}, {"&amp;", "&"}}) {
+      text = testing::Replace(text, entity, character);
+    }
+    std::string collapsed;
+    for (char c : text) {
+      if (c != ' ' || (!collapsed.empty() && collapsed.back() != ' ')) collapsed += c;
+    }
+    return collapsed;
+  }
+
   // The serve config: interval 2 s, the token file, the webhook, links under `public_url`,
   // `policies` under environments.
   void WriteConfig(const std::string& policies, const std::string& public_url) {
@@ -398,6 +441,28 @@ TEST_F(ServeTest, ReconcilesReportsDegradesStallsNotifiesAndStops) {
   EXPECT_THAT(metrics, HasSubstr("pgtwin_drift_objects{environment=\"good\",kind=\"column\"} 1"));
   EXPECT_THAT(metrics, HasSubstr("pgtwin_environment_ready{environment=\"good\"} 0"));
   EXPECT_THAT(metrics, HasSubstr("pgtwin_passes_total{environment=\"good\",result=\"drift\"}"));
+  // The status page, as a person sees it in a browser: every environment with its state, the
+  // Stalled one's file:line:col, good's drift by kind and its last plan.
+  CommandResult head = RunCommand({"/usr/bin/curl", "-s", "-o", "/dev/null", "-w",
+                                   "%{http_code} %{content_type}", base_ + "/"});
+  EXPECT_EQ(head.out, "200 text/html; charset=utf-8");
+  auto browsed = std::chrono::steady_clock::now();
+  std::string page = BrowserText();
+  std::printf("status page read in headless Chromium in %.1f s\n",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - browsed).count());
+  EXPECT_THAT(page, HasSubstr("pgtwin serve 3 environments")) << page;
+  EXPECT_THAT(page, HasSubstr("bad Stalled SpecInvalid")) << page;
+  EXPECT_THAT(page, ::testing::MatchesRegex(".*" + specs +
+                                            "/bad\\.yaml:[0-9]+:1: unknown key 'bogus'.*"))
+      << page;
+  EXPECT_THAT(page, ::testing::MatchesRegex(".*flaky (Ready|Drifted) .*")) << page;
+  size_t good_at = page.find("good Drifted PlanOnly");
+  ASSERT_NE(good_at, std::string::npos) << page;
+  std::string good_text = page.substr(good_at);
+  EXPECT_THAT(good_text, HasSubstr("Drift column 1")) << good_text;
+  EXPECT_THAT(good_text, HasSubstr("drift in")) << good_text;  // the last pass's result
+  EXPECT_THAT(good_text, HasSubstr("Last plan: 1 action, planned only")) << good_text;
+  EXPECT_THAT(good_text, HasSubstr("+ create column:app.customers.note")) << good_text;
   ASSERT_TRUE(WaitFor([&] { return receiver.For("good").size() == 1; }, 10)) << receiver.Dump();
   nlohmann::json found = receiver.For("good")[0];
   EXPECT_EQ(found["headline"], "drift found");
@@ -519,6 +584,7 @@ TEST_F(ServeTest, ReconcilesReportsDegradesStallsNotifiesAndStops) {
     EXPECT_THAT(Log(), ::testing::Not(HasSubstr(secret)));
     EXPECT_THAT(Http("GET", "/api/v1/environments/good").body, ::testing::Not(HasSubstr(secret)));
     EXPECT_THAT(Http("GET", "/api/v1/summary").body, ::testing::Not(HasSubstr(secret)));
+    EXPECT_THAT(Http("GET", "/").body, ::testing::Not(HasSubstr(secret)));
     EXPECT_THAT(receiver.Dump(), ::testing::Not(HasSubstr(secret)));
   }
   for (const std::string& line : receiver.RequestLines()) {
