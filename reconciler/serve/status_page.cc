@@ -131,7 +131,10 @@ void WriteEnvironment(const EnvStatus& status, WallTime now, std::string* out) {
     *out += " <span class=\"reason\">" + HtmlEscape(status.reason) + "</span>";
   }
   *out += "</h2>";
-  if (!status.message.empty()) *out += "<p class=\"message\">" + HtmlEscape(status.message) + "</p>";
+  // A Stalled environment's message is its first spec error: the list below says it all.
+  if (!status.message.empty() && status.spec_errors.empty()) {
+    *out += "<p class=\"message\">" + HtmlEscape(status.message) + "</p>";
+  }
   if (!status.spec_errors.empty()) {
     *out += "<ul class=\"errors\">";
     for (const SpecError& error : status.spec_errors) {
@@ -145,7 +148,9 @@ void WriteEnvironment(const EnvStatus& status, WallTime now, std::string* out) {
   Row("Drift", HtmlEscape(DriftText(status.drift)), out);
   Row("Last pass",
       status.passes.empty() ? "none yet" : HtmlEscape(PassText(status.passes.back(), now)), out);
-  if (status.last_success) Row("Last success", HtmlEscape(WhenText(*status.last_success, now)), out);
+  if (status.last_success) {
+    Row("Last success", HtmlEscape(WhenText(*status.last_success, now)), out);
+  }
   if (status.failures > 0) Row("Failures", std::to_string(status.failures) + " in a row", out);
   if (status.next_pass) Row("Next pass", HtmlEscape(WhenText(*status.next_pass, now)), out);
   *out += "</table>";

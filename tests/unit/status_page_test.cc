@@ -84,6 +84,7 @@ TEST(StatusPage, ShowsStatesDriftLastPassAndPlan) {
                               "<span class=\"blocked\">[blocked: policy forbids &lt;create&gt;]"));
   // Stalled: the spec error with file:line:col, escaped.
   EXPECT_THAT(page, HasSubstr("<li>bad.yaml:3:1: unknown key &#39;bogus&#39;</li>"));
+  EXPECT_THAT(page, Not(HasSubstr("<p class=\"message\">bad.yaml")));  // said once, in the list
   EXPECT_THAT(page, HasSubstr("<span class=\"state Stalled\">Stalled</span>"));
   // Names are escaped; a running pass shows; no SQL (no secret placeholder) anywhere.
   EXPECT_THAT(page, HasSubstr("new&lt;env&gt; <span class=\"state Pending\">Pending</span> "
