@@ -90,6 +90,23 @@ void RunSql(const std::string& database, const std::string& sql) {
   tx.exec(sql);
 }
 
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+std::string QueryRows(const std::string& database, const std::string& sql) {
+  pqxx::connection c(DatabaseConninfo(database));
+  pqxx::nontransaction tx(c);
+  std::string out;
+  for (const pqxx::row& row : tx.exec(sql)) {
+    for (const pqxx::field& f : row) out += (out.empty() ? "" : "|") + std::string(f.c_str());
+  }
+  return out;
+}
+
 void DropDatabase(const std::string& database) {
   pqxx::connection c(DatabaseConninfo("postgres"));
   pqxx::nontransaction tx(c);

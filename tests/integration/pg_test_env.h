@@ -27,6 +27,13 @@ std::string CreateDatabase(const std::string& prefix, const std::string& sql = "
 // Runs SQL (several statements allowed) in `database` as superuser; throws on error.
 void RunSql(const std::string& database, const std::string& sql);
 
+// Returns `text` with every occurrence of `from` replaced by `to`.
+std::string Replace(std::string text, const std::string& from, const std::string& to);
+
+// Runs one query in `database` and returns every field of every row joined by '|' (NULL as
+// ""): a compact answer to compare in a test.
+std::string QueryRows(const std::string& database, const std::string& sql);
+
 // Drops a database if it exists (forcefully).
 void DropDatabase(const std::string& database);
 

@@ -9,9 +9,6 @@
 
 namespace pgtwin::testing {
 
-// Returns `text` with every occurrence of `from` replaced by `to`.
-std::string Replace(std::string text, const std::string& from, const std::string& to);
-
 // Writes `text` to `path` (a failed write fails the test).
 void WriteFile(const std::string& path, const std::string& text);
 

@@ -31,7 +31,9 @@ using testing::CreateDatabase;
 using testing::DatabaseConninfo;
 using testing::DescribePlan;
 using testing::DropDatabase;
+using testing::QueryRows;
 using testing::ReadClusterFrom;
+using testing::Replace;
 using testing::RunSql;
 
 // The Prod shard: schema, partconf and the root of queue :Q (node :Q_dc1), its tables and
@@ -56,24 +58,6 @@ SELECT * FROM londiste.local_add_seq(':Q', 'public.s1');
 SELECT * FROM pgq_node.register_location(':Q', ':Q_dc2', 'dbname=prod2', false);
 SELECT * FROM pgq_node.register_subscriber(':Q', ':Q_dc2', 'l3_:Q_dc2', NULL);
 )sql";
-
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
-
-std::string Query(const std::string& db, const std::string& sql) {
-  pqxx::connection c(DatabaseConninfo(db));
-  pqxx::work tx(c);
-  pqxx::result r = tx.exec(sql);
-  std::string out;
-  for (const pqxx::row& row : r) {
-    for (const pqxx::field& f : row) out += (out.empty() ? "" : "|") + std::string(f.c_str());
-  }
-  return out;
-}
 
 class ReplicationReconcileTest : public ::testing::Test {
  protected:
@@ -194,20 +178,20 @@ TEST_F(ReplicationReconcileTest, BuildsRootAndLeafFromEmptyAndRepairsDrift) {
   EXPECT_THAT(again.unmanaged, ::testing::Each(::testing::Field(
                                    &UnmanagedObject::kind, ObjectKind::kDatabase)));
 
-  EXPECT_EQ(Query(root_, "SELECT node_type, node_name, provider_node FROM "
+  EXPECT_EQ(QueryRows(root_, "SELECT node_type, node_name, provider_node FROM "
                          "pgq_node.get_node_info('" + prod_ + "')"),
             "root|" + prod_ + "_dc1|" + prod_ + "_dc1");
-  EXPECT_EQ(Query(leaf_, "SELECT node_type, node_name, provider_node, worker_name FROM "
+  EXPECT_EQ(QueryRows(leaf_, "SELECT node_type, node_name, provider_node, worker_name FROM "
                          "pgq_node.get_node_info('" + prod_ + "')"),
             "leaf|" + prod_ + "_dc2|" + prod_ + "_dc1|l3_" + prod_ + "_dc2");
-  EXPECT_EQ(Query(root_, "SELECT node_name, worker_name FROM pgq_node.get_subscriber_info('" +
+  EXPECT_EQ(QueryRows(root_, "SELECT node_name, worker_name FROM pgq_node.get_subscriber_info('" +
                              prod_ + "')"),
             prod_ + "_dc2|l3_" + prod_ + "_dc2");
-  EXPECT_EQ(Query(leaf_, "SELECT string_agg(table_name || ':' || merge_state || ':' || "
+  EXPECT_EQ(QueryRows(leaf_, "SELECT string_agg(table_name || ':' || merge_state || ':' || "
                          "coalesce(table_attrs, ''), ',' ORDER BY table_name) FROM "
                          "londiste.get_table_list('" + prod_ + "') WHERE local"),
             "public.accounts:ok:handler=part%28key%3daccount_id%29,public.limits:ok:");
-  EXPECT_THAT(Query(leaf_, "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = "
+  EXPECT_THAT(QueryRows(leaf_, "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = "
                            "'_londiste_" + prod_ + "' AND tgrelid = 'public.accounts'::regclass"),
               HasSubstr("get_hash_raw(account_id)', 'deny')"));
 
@@ -230,15 +214,15 @@ TEST_F(ReplicationReconcileTest, BuildsRootAndLeafFromEmptyAndRepairsDrift) {
   EXPECT_THAT(described, ::testing::Not(HasSubstr("public.extra")));
   ASSERT_EQ(drift.unmanaged.size() - again.unmanaged.size(), 1u);
   Converge();
-  EXPECT_EQ(Query(leaf_, "SELECT table_attrs FROM londiste.get_table_list(" + q +
+  EXPECT_EQ(QueryRows(leaf_, "SELECT table_attrs FROM londiste.get_table_list(" + q +
                              ") WHERE table_name = 'public.accounts'"),
             "handler=part%28key%3daccount_id%29");
-  EXPECT_EQ(Query(root_, "SELECT count(*) FROM londiste.get_table_list(" + q +
+  EXPECT_EQ(QueryRows(root_, "SELECT count(*) FROM londiste.get_table_list(" + q +
                              ") WHERE local AND table_name = 'public.extra'"),
             "1");
   // With prune the Test-only table leaves replication.
   Converge(true);
-  EXPECT_EQ(Query(root_, "SELECT count(*) FROM londiste.get_table_list(" + q +
+  EXPECT_EQ(QueryRows(root_, "SELECT count(*) FROM londiste.get_table_list(" + q +
                              ") WHERE local AND table_name = 'public.extra'"),
             "0");
 }

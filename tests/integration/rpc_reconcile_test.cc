@@ -28,7 +28,9 @@ using testing::DatabaseConninfo;
 using testing::DescribePlan;
 using testing::DropDatabase;
 using testing::PlanCopy;
+using testing::QueryRows;
 using testing::ReadClusterFrom;
+using testing::Replace;
 using testing::RunSql;
 
 // A shard: partconf (Skytools layout) and the function the proxy calls. :N is its number.
@@ -50,24 +52,6 @@ CREATE FUNCTION public.get_balance(p_account_id bigint) RETURNS numeric LANGUAGE
   RUN ON hashint8(p_account_id);
 $$;
 )sql";
-
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
-
-std::string Query(const std::string& db, const std::string& sql) {
-  pqxx::connection c(DatabaseConninfo(db));
-  pqxx::work tx(c);
-  pqxx::result r = tx.exec(sql);
-  std::string out;
-  for (const pqxx::row& row : r) {
-    for (const pqxx::field& f : row) out += (out.empty() ? "" : "|") + std::string(f.c_str());
-  }
-  return out;
-}
 
 // The test server as a spec site: host (socket directory), port, user.
 SiteSpec ServerSite() {
@@ -166,23 +150,23 @@ TEST_F(RpcReconcileTest, ProxyOverTwoTestShardsRoutesLikeTheirPartconf) {
                                               "plproxy OPTIONS (connection_lifetime '1800', p0 "));
   EXPECT_THAT(described, ::testing::HasSubstr("has a password, which pgtwin cannot copy"));
   EXPECT_THAT(described, ::testing::Not(::testing::HasSubstr("not-copied")));
-  EXPECT_EQ(Query(proxy_, "SELECT array_length(srvoptions, 1) FROM pg_foreign_server "
+  EXPECT_EQ(QueryRows(proxy_, "SELECT array_length(srvoptions, 1) FROM pg_foreign_server "
                           "WHERE srvname = 'accounts'"),
             "3");
   for (int n = 0; n < 2; ++n) {
-    EXPECT_EQ(Query(shards_[n], "SELECT part_nr || ':' || max_part FROM partconf.conf"),
+    EXPECT_EQ(QueryRows(shards_[n], "SELECT part_nr || ':' || max_part FROM partconf.conf"),
               std::to_string(n) + ":1");
   }
 
   // Accounts whose id hashes to partitions 0..3 of Prod's 4: each is inserted on the Test shard
   // (hash & 1) and the proxy finds it there, which Prod's routing (hash & 3) would not for 2, 3.
   for (int prod_part = 0; prod_part < 4; ++prod_part) {
-    std::string id = Query(proxy_, "SELECT min(i) FROM generate_series(1, 1000) i WHERE "
+    std::string id = QueryRows(proxy_, "SELECT min(i) FROM generate_series(1, 1000) i WHERE "
                                    "hashint8(i) & 3 = " + std::to_string(prod_part));
     int shard = prod_part & 1;
     std::string amount = std::to_string(100 + prod_part);
     RunSql(shards_[shard], "INSERT INTO public.accounts VALUES (" + id + ", " + amount + ")");
-    EXPECT_EQ(Query(proxy_, "SELECT public.get_balance(" + id + ")"), amount)
+    EXPECT_EQ(QueryRows(proxy_, "SELECT public.get_balance(" + id + ")"), amount)
         << "account " << id << " on " << shards_[shard];
   }
 }
