@@ -27,6 +27,9 @@ std::string CreateDatabase(const std::string& prefix, const std::string& sql = "
 // Runs SQL (several statements allowed) in `database` as superuser; throws on error.
 void RunSql(const std::string& database, const std::string& sql);
 
+// A free TCP port on 127.0.0.1 (free when asked; good enough for a test).
+int FreePort();
+
 // Returns `text` with every occurrence of `from` replaced by `to`.
 std::string Replace(std::string text, const std::string& from, const std::string& to);
 

@@ -33,6 +33,7 @@ namespace pgtwin {
 namespace {
 
 using testing::CommandResult;
+using testing::FreePort;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::RunPgtwin;
@@ -308,19 +309,6 @@ TEST_F(ReconcileCliTest, ConvergesAfterBeingKilledDuringApply) {
       RunPgtwin({"diff", "--source", dir_ + "/prod/databases/" + database_ + ".json", "--target",
                  testing::DatabaseConninfo(database_)});
   EXPECT_EQ(diff.exit_code, 0) << diff.out << diff.err;
-}
-
-// A free TCP port on 127.0.0.1 (free when asked; good enough for a test).
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
 }
 
 std::string RolePassword(const std::string& conninfo, const std::string& role) {

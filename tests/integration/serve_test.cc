@@ -35,19 +35,8 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::CommandResult;
+using testing::FreePort;
 using testing::RunCommand;
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 // A TCP forwarder 127.0.0.1:port -> 127.0.0.1:upstream that can be cut (listener closed and
 // every connection reset) and restored: a Test instance going away and coming back.
