@@ -1,8 +1,18 @@
 #include "reconciler/serve/env_status.h"
 
+#include <ctime>
 #include <utility>
 
 namespace pgtwin {
+
+std::string FormatUtc(WallTime time, const char* format) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[64];
+  std::strftime(text, sizeof text, format, &utc);
+  return text;
+}
 namespace {
 
 std::string PlanSummary(const PlanCounts& counts) {

@@ -17,6 +17,9 @@ namespace pgtwin {
 
 using WallTime = std::chrono::system_clock::time_point;
 
+// `time` in UTC through strftime's `format` (e.g. "%Y-%m-%dT%H:%M:%SZ").
+std::string FormatUtc(WallTime time, const char* format);
+
 // Where an environment stands after its last pass (docs/cli.md, "serve").
 enum class EnvState {
   kPending,    // no pass has finished yet

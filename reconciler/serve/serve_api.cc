@@ -15,14 +15,7 @@ using nlohmann::json;
 
 constexpr char kPrefix[] = "/api/v1/environments";
 
-std::string IsoTime(WallTime time) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
+std::string IsoTime(WallTime time) { return FormatUtc(time, "%Y-%m-%dT%H:%M:%SZ"); }
 
 json OptionalTime(const std::optional<WallTime>& time) {
   return time ? json(IsoTime(*time)) : json(nullptr);

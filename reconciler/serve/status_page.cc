@@ -26,14 +26,7 @@ constexpr char kStyle[] =
     "overflow-x:auto}.create{color:#2e7d32}.alter{color:#ef6c00}.replace{color:#6a1b9a}"
     ".drop{color:#c62828}.blocked{color:#c62828;font-weight:bold}";
 
-std::string UtcTime(WallTime time) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &utc);
-  return text;
-}
+std::string UtcTime(WallTime time) { return FormatUtc(time, "%Y-%m-%d %H:%M:%S UTC"); }
 
 // "12 s ago", "3 min ago", "in 5 s", "2 h ago".
 std::string Relative(WallTime time, WallTime now) {
