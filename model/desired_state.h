@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "model/daemon.h"
 #include "model/object.h"
 #include "model/spec.h"
 
@@ -26,6 +27,8 @@ struct DesiredState {
   std::string environment;
   std::vector<SiteState> sites;
   PasswordHashes passwords;          // from INT, for roles in `desired`; may be empty
+  std::vector<DaemonSpec> daemons;   // when the spec has `workers`: every londiste worker
+                                     // and pgqd the environment needs
 };
 
 }  // namespace pgtwin

@@ -12,7 +12,7 @@ struct KindInfo {
   std::string_view label;
 };
 
-constexpr std::array<KindInfo, 26> kKinds = {{
+constexpr std::array<KindInfo, 27> kKinds = {{
     {ObjectKind::kCluster, "cluster", "PgCluster"},
     {ObjectKind::kRole, "role", "PgRole"},
     {ObjectKind::kDatabase, "database", "PgDatabase"},
@@ -39,6 +39,7 @@ constexpr std::array<KindInfo, 26> kKinds = {{
     {ObjectKind::kLondisteSequence, "londiste_sequence", "LondisteSequence"},
     {ObjectKind::kPlproxyCluster, "plproxy_cluster", "PlproxyCluster"},
     {ObjectKind::kPartconf, "partconf", "Partconf"},
+    {ObjectKind::kDaemon, "daemon", "Daemon"},
 }};
 
 const KindInfo& Info(ObjectKind kind) { return kKinds[static_cast<size_t>(kind)]; }

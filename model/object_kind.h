@@ -35,6 +35,8 @@ enum class ObjectKind {
   kLondisteSequence,
   kPlproxyCluster,
   kPartconf,
+  // A replication daemon pgtwin runs (a londiste worker, pgqd): not in catalog trees.
+  kDaemon,
 };
 
 // The lower-case word used for `kind` in keys, snapshots, ignore rules and JSON ("table",

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "model/daemon.h"
 #include "model/object_kind.h"
 
 namespace pgtwin {
@@ -41,6 +43,9 @@ struct Action {
   std::string secret_role;           // role whose password hash replaces kSecretPlaceholder
   std::vector<int> depends_on;       // ids of actions that must succeed first
   std::string blocked_by;            // non-empty: policy forbids it (why); it is not run
+  // Set for a daemon action (kind kDaemon, no SQL): create and alter write its ini file and
+  // (re)start it, drop stops it and removes the file.
+  std::optional<DaemonSpec> daemon;
 };
 
 // An object Test has and Prod does not: kept and reported unless prune drops it.

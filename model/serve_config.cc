@@ -5,7 +5,7 @@
 namespace pgtwin {
 namespace {
 
-// The hour at text[pos..] (one or two digits), advancing pos; -1 when there is none.
+// The number at text[pos..] (one or two digits), advancing pos; -1 when there is none.
 int ReadHour(const std::string& text, size_t& pos) {
   size_t start = pos;
   int value = 0;
@@ -47,6 +47,31 @@ StatusOr<ApplyWindow> ParseApplyWindow(const std::string& text) {
     return Status(StatusCode::kInvalidArgument, "'" + text + "': the window is empty");
   }
   return window;
+}
+
+std::string DailyTime::ToString() const {
+  char text[8];
+  std::snprintf(text, sizeof text, "%02d:%02d", hour % 100, minute % 100);
+  return text;
+}
+
+StatusOr<DailyTime> ParseDailyTime(const std::string& text) {
+  size_t pos = 0;
+  DailyTime time;
+  time.hour = ReadHour(text, pos);
+  bool colon = pos < text.size() && text[pos] == ':';
+  if (colon) ++pos;
+  size_t minute_start = pos;
+  time.minute = colon ? ReadHour(text, pos) : -1;
+  if (time.hour < 0 || time.minute < 0 || pos - minute_start != 2 || pos != text.size()) {
+    return Status(StatusCode::kInvalidArgument,
+                  "'" + text + "' is not a time of day (write HH:MM, e.g. 08:00)");
+  }
+  if (time.hour > 23 || time.minute > 59) {
+    return Status(StatusCode::kInvalidArgument,
+                  "'" + text + "': hours go from 0 to 23, minutes from 00 to 59");
+  }
+  return time;
 }
 
 const EnvironmentPolicy& ServeConfig::PolicyFor(const std::string& name) const {

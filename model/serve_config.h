@@ -26,6 +26,19 @@ struct ApplyWindow {
 // is wrong with `text`.
 StatusOr<ApplyWindow> ParseApplyWindow(const std::string& text);
 
+// A time of day (local time of the host), minute precision: "08:00".
+struct DailyTime {
+  int hour = 0;    // 0-23
+  int minute = 0;  // 0-59
+
+  // "08:00".
+  std::string ToString() const;
+};
+
+// Parses "HH:MM" (hour 0-23, one or two digits; minute 00-59, two digits); the error says what
+// is wrong with `text`.
+StatusOr<DailyTime> ParseDailyTime(const std::string& text);
+
 // What `pgtwin serve` does with one environment.
 struct EnvironmentPolicy {
   bool apply = true;       // `policy: apply`; false: `policy: plan-only` (report drift only)
@@ -61,6 +74,7 @@ struct ServeConfig {
   std::map<std::string, EnvironmentPolicy> environments;  // by environment name (file stem)
   std::vector<NotifyTarget> notify;     // webhooks told of every change of state
   std::string public_url;               // base of links in messages; "" = http://<listen>
+  std::optional<DailyTime> daily_summary;  // the summary to every notify target daily; or off
 
   // The base URL messages link to, without a trailing slash: public_url, or "http://" + listen.
   std::string LinkBase() const;

@@ -65,6 +65,14 @@ struct NamesSpec {
   std::string suffix;  // DNS-style labels, e.g. "qa1.db"; "" = the environment's name
 };
 
+// Where pgtwin runs the environment's replication daemons (a londiste worker per pgq_node
+// node, one pgqd per site) on the host it runs on.
+struct WorkersSpec {
+  std::string dir;       // their ini, pid and log files (conf/, pid/, log/), resolved against
+                         // the spec file's directory; "" = pgtwin does not run them
+  SourceLocation where;  // the `dir` value
+};
+
 // One Test environment as written in its spec file (the "what the user asked for").
 struct EnvironmentSpec {
   std::string file;                  // the spec file as given
@@ -80,6 +88,7 @@ struct EnvironmentSpec {
   std::vector<std::string> ignore;   // KIND:REGEX rules, as for `pgtwin diff --ignore`
   PolicySpec policy;
   NamesSpec names;
+  WorkersSpec workers;
 };
 
 }  // namespace pgtwin

@@ -88,7 +88,7 @@ class SpecReader {
   EnvironmentSpec Read(const YAML::Node& root) {
     MapFields top(root, "",
                   {"environment", "prod", "int", "sites", "databases", "roles", "ignore",
-                   "policy", "names"},
+                   "policy", "names", "workers"},
                   sink_);
     if (!top.is_map()) return spec_;
     if (auto node = top.Require("environment")) ReadEnvironment(*node);
@@ -106,6 +106,7 @@ class SpecReader {
     if (auto node = top.Find("ignore")) ReadIgnore(*node);
     if (auto node = top.Find("policy")) ReadPolicy(*node);
     if (auto node = top.Find("names")) ReadNames(*node);
+    if (auto node = top.Find("workers")) ReadWorkers(*node);
     return spec_;
   }
 
@@ -327,6 +328,21 @@ class SpecReader {
                                     "and - joined by dots, e.g. qa1.db)");
     }
     spec_.names.suffix = *text;
+  }
+
+  void ReadWorkers(const YAML::Node& node) {
+    MapFields fields(node, "workers", {"dir"}, sink_);
+    auto dir = fields.Require("dir");
+    if (!dir) return;
+    auto text = ReadString(*dir, fields.Name("dir"), sink_);
+    if (!text) return;
+    if (text->empty()) {
+      sink_.Add(dir->Mark(), fields.Name("dir") + ": empty (a directory for the daemons' ini, "
+                                                  "pid and log files)");
+      return;
+    }
+    spec_.workers.where = sink_.At(dir->Mark());
+    spec_.workers.dir = Resolve(spec_.file, *text);
   }
 
   ErrorSink& sink_;

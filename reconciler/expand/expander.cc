@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "reconciler/expand/daemon_placement.h"
 #include "reconciler/expand/prod_databases.h"
 #include "reconciler/expand/replication_placement.h"
 #include "reconciler/expand/rpc_placement.h"
@@ -130,6 +131,7 @@ DesiredState Expand(const EnvironmentSpec& spec, const Object& prod,
   }
   PlaceReplication(state.sites);
   PlaceRpc(spec, prod, state.sites);
+  state.daemons = PlaceDaemons(spec, state.sites);
   return state;
 }
 

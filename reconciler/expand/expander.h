@@ -28,6 +28,8 @@ std::vector<SpecError> CheckSpecAgainstProd(const EnvironmentSpec& spec, const O
 // - their PgQ/Londiste nodes placed per site by PlaceReplication (replication_placement.h);
 // - their PL/Proxy clusters and partconf rows rewritten for the kept shards by PlaceRpc
 //   (rpc_placement.h).
+// `daemons` holds the londiste workers and pgqd the spec's `workers` has pgtwin run
+// (PlaceDaemons, daemon_placement.h).
 // `passwords` holds the INT hashes of the desired roles (empty with `passwords: none`).
 DesiredState Expand(const EnvironmentSpec& spec, const Object& prod,
                     const PasswordHashes& int_passwords);

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/daemon.h"
 #include "model/plan.h"
 
 namespace pgtwin {
@@ -32,6 +33,9 @@ struct ReconcileReport {
   bool applied = false;                 // false for --dry-run (and when apply did not start)
   std::vector<ActionOutcome> outcomes;  // when applied: one per action, in plan order
   std::optional<Verification> verification;  // when applied and some action was done
+  // The replication daemons the spec's `workers` has pgtwin run, as found at the end of the
+  // pass (after the apply, if any): running or not, lag and last error.
+  std::vector<DaemonStatus> daemons;
 };
 
 // Counts of a plan. Blocked actions count only as blocked: they do not run.
