@@ -56,6 +56,7 @@ std::vector<Headline> HeadlinesOf(ObjectKind kind) {
     case ObjectKind::kPgqConsumer:
     case ObjectKind::kLondisteSequence:
     case ObjectKind::kPartconf:
+    case ObjectKind::kDaemon:
       return {};
     case ObjectKind::kPgqNode:
       return {{"node_type", false}, {"node_name", false}, {"provider_node", false}};

@@ -7,19 +7,22 @@
 #include <utility>
 
 #include "providers/postgres/catalog_reader.h"
+#include "providers/process/daemon_control.h"
+#include "providers/process/daemon_files.h"
 #include "providers/postgres/password_reader.h"
 #include "providers/postgres/system_identifier.h"
 #include "reconciler/apply/executor.h"
 #include "reconciler/expand/checked_spec.h"
 #include "reconciler/expand/expander.h"
+#include "reconciler/plan/daemon_planner.h"
 #include "reconciler/plan/planner.h"
 #include "reconciler/run/observe_sites.h"
 
 namespace pgtwin {
 namespace {
 
-// Runs actions on the Test sites, logging each one at debug level, unless the pass is
-// cancelled.
+// Runs actions on the Test sites (daemon actions on this host), logging each one at debug
+// level, unless the pass is cancelled.
 class LoggingRunner : public ActionRunner {
  public:
   LoggingRunner(PlanRunner& runner, size_t total, const std::function<bool()>& cancelled)
@@ -31,7 +34,7 @@ class LoggingRunner : public ActionRunner {
     }
     spdlog::debug("[{}/{}] {} {} {}", ++count_, total_, action.site, ActionOpMarker(action.op),
                   action.key);
-    return runner_.Run(action);
+    return action.daemon ? RunDaemonAction(action) : runner_.Run(action);
   }
 
  private:
@@ -122,13 +125,27 @@ std::vector<SitePlanInput> PlanInputs(const std::vector<ObservedSite>& sites,
   return inputs;
 }
 
+// The replication daemons of the spec's `workers` on this host, planned for the sites that
+// were observed.
+struct DaemonPlanning {
+  const std::vector<DaemonSpec>* desired = nullptr;
+  std::string dir;  // "" = the spec has no `workers`: nothing is planned
+  std::set<std::string> sites;
+
+  void AddTo(const PlanOptions& options, Plan& plan) const {
+    if (dir.empty()) return;
+    PlanDaemons(*desired, sites, ObserveDaemons(dir), options, plan);
+  }
+};
+
 // The check that an apply converged: the sites where some action was done are observed again
 // (their locks are still held) and planned again; what that plan holds is still different.
 // nullopt when no action was done (nothing changed since the sites were observed).
 std::optional<Verification> Verify(const ReconcileReport& report,
                                    const std::vector<ObservedSite>& sites,
                                    const ObserveOptions& observe, const DesiredState& desired,
-                                   const PlanOptions& plan_options, bool manage_passwords) {
+                                   const PlanOptions& plan_options, bool manage_passwords,
+                                   const DaemonPlanning& daemons) {
   std::set<std::string> changed;
   for (size_t i = 0; i < report.outcomes.size() && i < report.plan.actions.size(); ++i) {
     if (report.outcomes[i].state == ActionState::kDone) changed.insert(report.plan.actions[i].site);
@@ -148,6 +165,7 @@ std::optional<Verification> Verify(const ReconcileReport& report,
   }
   verification.remaining =
       BuildPlan(PlanInputs(observed, desired, manage_passwords), plan_options);
+  daemons.AddTo(plan_options, verification.remaining);
   spdlog::info("verify: {} actions still planned", verification.remaining.actions.size());
   return verification;
 }
@@ -200,6 +218,9 @@ StatusOr<RunResult> RunReconcile(const std::string& spec_path, const RunOptions&
     if (site.error.empty()) conninfos[spec_site.name] = spec_site.Conninfo();
   }
   report.plan = BuildPlan(PlanInputs(sites, desired, manage_passwords), *plan_options);
+  DaemonPlanning daemons{&desired.daemons, spec.workers.dir, {}};
+  for (const auto& [site, conninfo] : conninfos) daemons.sites.insert(site);
+  daemons.AddTo(*plan_options, report.plan);
   BlockProtectedSites(sites, &report.plan);
   spdlog::info("plan: {} actions, {} unmanaged", report.plan.actions.size(),
                report.plan.unmanaged.size());
@@ -210,7 +231,8 @@ StatusOr<RunResult> RunReconcile(const std::string& spec_path, const RunOptions&
   LoggingRunner logging(runner, report.plan.actions.size(), options.cancelled);
   report.outcomes = ApplyPlan(report.plan, logging);
   report.applied = true;
-  report.verification = Verify(report, sites, observe, desired, *plan_options, manage_passwords);
+  report.verification =
+      Verify(report, sites, observe, desired, *plan_options, manage_passwords, daemons);
   return result;
 }
 

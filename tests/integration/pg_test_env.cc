@@ -65,6 +65,8 @@ std::string TestServerConninfo() {
          " user=postgres";
 }
 
+std::string TestServerHost() { return Server().socket_dir; }
+
 std::string DatabaseConninfo(const std::string& database) {
   return TestServerConninfo() + " dbname=" + database;
 }

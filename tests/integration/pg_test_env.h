@@ -18,6 +18,8 @@ std::string DatabaseUri(const std::string& database);
 
 // Port the fixture server listens on (127.0.0.1).
 int TestServerPort();
+// The test server's host: its socket directory.
+std::string TestServerHost();
 
 // Creates a new empty database with a name unique to this process and test, runs `sql` in it
 // (may be empty) and returns its name. Tests run in parallel processes, so they must never share

@@ -5,19 +5,28 @@
 // pgq_node's and londiste's functions; afterwards pgq_node reports the right node types and
 // provider, the observed replication equals the desired (a second plan is empty), and drift
 // (a table removed from replication, a changed handler argument, a Londiste trigger dropped,
-// an extra Test-only table) is repaired or reported.
+// an extra Test-only table) is repaired or reported. With workers, the londiste workers and
+// pgqd pgtwin starts replay a row from root to leaf, and a worker killed is started again.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <chrono>
 #include <exception>
 #include <map>
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "model/desired_state.h"
+#include "providers/process/daemon_control.h"
+#include "providers/process/daemon_files.h"
+#include "reconciler/expand/daemon_placement.h"
 #include "reconciler/expand/replication_placement.h"
+#include "reconciler/plan/daemon_planner.h"
 #include "reconciler/plan/planner.h"
 #include "tests/integration/pg_test_env.h"
 #include "tests/integration/planner_test_support.h"
@@ -35,6 +44,9 @@ using testing::QueryRows;
 using testing::ReadClusterFrom;
 using testing::Replace;
 using testing::RunSql;
+using testing::TempDir;
+using testing::TestServerHost;
+using testing::TestServerPort;
 
 // The Prod shard: schema, partconf and the root of queue :Q (node :Q_dc1), its tables and
 // sequence, and its leaf :Q_dc2 registered (location and subscription) as create-leaf leaves
@@ -225,6 +237,119 @@ TEST_F(ReplicationReconcileTest, BuildsRootAndLeafFromEmptyAndRepairsDrift) {
   EXPECT_EQ(QueryRows(root_, "SELECT count(*) FROM londiste.get_table_list(" + q +
                              ") WHERE local AND table_name = 'public.extra'"),
             "0");
+}
+
+// Stops every daemon of a workers directory when it goes out of scope (so the test's databases
+// can be dropped and nothing outlives the test).
+class DaemonsStopper {
+ public:
+  explicit DaemonsStopper(std::string dir) : dir_(std::move(dir)) {}
+  ~DaemonsStopper() {
+    for (const ObservedDaemon& daemon : ObserveDaemons(dir_)) {
+      Action stop;
+      stop.op = ActionOp::kDrop;
+      stop.kind = ObjectKind::kDaemon;
+      stop.daemon = DaemonSpec{};
+      stop.daemon->name = daemon.name;
+      stop.daemon->config_file = daemon.config_file;
+      stop.daemon->pid_file = dir_ + "/pid/" + daemon.name + ".pid";
+      RunDaemonAction(stop);
+    }
+  }
+
+ private:
+  std::string dir_;
+};
+
+// Polls `sql` in `database` for up to 30 s until it returns `want`; returns the last value.
+std::string WaitForValue(const std::string& database, const std::string& sql,
+                         const std::string& want) {
+  std::string got;
+  for (int i = 0; i < 300; ++i) {
+    got = QueryRows(database, sql);
+    if (got == want) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return got;
+}
+
+TEST_F(ReplicationReconcileTest, WorkersReplayRowsAndOneKilledIsStartedAgain) {
+  Converge();
+  EnvironmentSpec spec;
+  spec.environment = "it";
+  spec.workers.dir = TempDir() + "/workers";
+  DaemonsStopper stopper(spec.workers.dir);
+  std::vector<SiteState> sites;
+  for (int i = 0; i < 2; ++i) {
+    SiteState site;
+    site.site.name = i == 0 ? "dc1" : "dc2";
+    site.site.host = TestServerHost();
+    site.site.port = TestServerPort();
+    site.site.user = "postgres";
+    site.desired = desired_[i];
+    sites.push_back(std::move(site));
+  }
+  std::vector<DaemonSpec> daemons = PlaceDaemons(spec, sites);
+  const std::string leaf_worker = "l3_" + prod_ + "_dc2";
+  ASSERT_EQ(daemons.size(), 3u);
+  EXPECT_EQ(daemons[0].name, "l3_" + prod_ + "_dc1");
+  EXPECT_EQ(daemons[1].name, "pgqd_dc1");
+  EXPECT_EQ(daemons[2].name, leaf_worker);
+  EXPECT_THAT(daemons[2].config, HasSubstr("handler_modules = londiste.handlers.shard\n"));
+  EXPECT_THAT(daemons[2].config, HasSubstr("queue_name = " + prod_ + "\n"));
+  EXPECT_THAT(daemons[1].config, HasSubstr("database_list = " + root_ + "\n"));
+
+  // Plans the daemons against the directory, runs the actions, returns the plan.
+  auto reconcile_daemons = [&] {
+    Plan plan;
+    PlanDaemons(daemons, {"dc1", "dc2"}, ObserveDaemons(spec.workers.dir), PlanOptions(), plan);
+    for (const Action& action : plan.actions) {
+      Status status = RunDaemonAction(action);
+      EXPECT_TRUE(status.ok()) << action.key << ": " << status.message();
+    }
+    return plan;
+  };
+  auto leaf_pid = [&] {
+    for (const ObservedDaemon& daemon : ObserveDaemons(spec.workers.dir)) {
+      if (daemon.name == leaf_worker) return daemon.pid;
+    }
+    return 0;
+  };
+  Plan started = reconcile_daemons();
+  EXPECT_EQ(started.actions.size(), 3u) << DescribePlan(started);
+  for (const ObservedDaemon& daemon : ObserveDaemons(spec.workers.dir)) {
+    EXPECT_GT(daemon.pid, 0) << daemon.name << " does not run";
+  }
+  EXPECT_THAT(reconcile_daemons().actions, IsEmpty());
+
+  const std::string arrived = "SELECT coalesce(string_agg(v, ',' ORDER BY id), '') FROM public.limits";
+  RunSql(root_, "INSERT INTO public.limits VALUES (1, 'first')");
+  EXPECT_EQ(WaitForValue(leaf_, arrived, "first"), "first");
+
+  // A worker that died is started again by the next pass, and rows flow again.
+  int killed = leaf_pid();
+  ASSERT_GT(killed, 0);
+  ASSERT_EQ(kill(killed, SIGKILL), 0);
+  for (int i = 0; i < 100 && leaf_pid() != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  Plan restarted = reconcile_daemons();
+  ASSERT_EQ(restarted.actions.size(), 1u) << DescribePlan(restarted);
+  EXPECT_EQ(restarted.actions[0].key, "daemon:" + leaf_worker);
+  EXPECT_THAT(restarted.actions[0].reason, HasSubstr("not running"));
+  EXPECT_GT(leaf_pid(), 0);
+  EXPECT_NE(leaf_pid(), killed);
+  RunSql(root_, "INSERT INTO public.limits VALUES (2, 'second')");
+  EXPECT_EQ(WaitForValue(leaf_, arrived, "first,second"), "first,second");
+
+  // A changed ini file is rewritten and its worker restarted.
+  int before = leaf_pid();
+  daemons[2].config += "loop_delay = 0.5\n";
+  Plan altered = reconcile_daemons();
+  ASSERT_EQ(altered.actions.size(), 1u) << DescribePlan(altered);
+  EXPECT_EQ(altered.actions[0].op, ActionOp::kAlter);
+  EXPECT_GT(leaf_pid(), 0);
+  EXPECT_NE(leaf_pid(), before);
 }
 
 }  // namespace
