@@ -152,7 +152,7 @@ void ReadConfig(const YAML::Node& root, const std::string& path, ServeConfig* co
   MapFields fields(root, "",
                    {"specs", "interval", "max_concurrent", "listen", "token", "token_file",
                     "log_format", "backoff", "history", "shutdown_grace", "lock_timeout",
-                    "defaults", "environments", "notify", "public_url"},
+                    "defaults", "environments", "notify", "public_url", "daily_summary"},
                    sink);
   if (!fields.is_map()) return;
   if (std::optional<YAML::Node> value = fields.Require("specs")) {
@@ -186,6 +186,16 @@ void ReadConfig(const YAML::Node& root, const std::string& path, ServeConfig* co
   }
   if (std::optional<YAML::Node> value = fields.Find("notify")) {
     ReadNotify(*value, path, config, sink);
+  }
+  if (std::optional<YAML::Node> value = fields.Find("daily_summary")) {
+    if (std::optional<std::string> text = ReadString(*value, "daily_summary", sink)) {
+      StatusOr<DailyTime> time = ParseDailyTime(*text);
+      if (time.ok()) {
+        config->daily_summary = *time;
+      } else {
+        sink.Add(value->Mark(), "daily_summary: " + time.status().message());
+      }
+    }
   }
   if (std::optional<YAML::Node> value = fields.Find("log_format")) {
     std::optional<std::string> text = ReadString(*value, "log_format", sink);

@@ -22,6 +22,7 @@
 #include "reconciler/notify/webhook_notifier.h"
 #include "reconciler/run/reconcile_run.h"
 #include "reconciler/serve/serve_api.h"
+#include "reconciler/serve/summary_schedule.h"
 #include "reconciler/serve/supervisor.h"
 
 namespace pgtwin {
@@ -145,6 +146,22 @@ bool SameNotify(const ServeConfig& a, const ServeConfig& b) {
   return true;
 }
 
+// Sets `schedule` from the config's daily_summary and logs when the next summary is due.
+void ScheduleSummary(const ServeConfig& config, SummarySchedule* schedule) {
+  schedule->Set(config.daily_summary, std::time(nullptr));
+  if (!schedule->next()) {
+    spdlog::info("daily summary: off");
+    return;
+  }
+  std::time_t next = *schedule->next();
+  std::tm local{};
+  localtime_r(&next, &local);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &local);
+  spdlog::info("daily summary at {} (host time){}; next {}", config.daily_summary->ToString(),
+               config.notify.empty() ? ", but there are no notify targets" : "", when);
+}
+
 Status RunServe(const ServeFlags& flags) {
   StatusOr<ServeConfig> config = LoadConfig(flags);
   if (!config.ok()) return config.status();
@@ -174,8 +191,14 @@ Status RunServe(const ServeFlags& flags) {
                config->specs_dir, config->interval_seconds, config->max_concurrent,
                config->listen);
   supervisor->ScanSpecs();
+  SummarySchedule summary;
+  ScheduleSummary(*config, &summary);
   int grace = config->shutdown_grace_seconds;
   while (true) {
+    if (summary.Due(std::time(nullptr))) {
+      spdlog::info("daily summary: sending");
+      notifications.OnSummary(supervisor->Statuses(false));
+    }
     timespec second{1, 0};
     int signal = sigtimedwait(&signals, nullptr, &second);
     if (signal == SIGTERM || signal == SIGINT) break;
@@ -193,6 +216,7 @@ Status RunServe(const ServeFlags& flags) {
         }
         grace = reloaded->shutdown_grace_seconds;
         supervisor->Reload(*reloaded);
+        ScheduleSummary(*reloaded, &summary);
       }
       continue;
     }

@@ -17,4 +17,9 @@ void ListenerSlot::OnStateChange(const StateChange& change) {
   if (listener_) listener_->OnStateChange(change);
 }
 
+void ListenerSlot::OnSummary(const std::vector<EnvStatus>& environments) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (listener_) listener_->OnSummary(environments);
+}
+
 }  // namespace pgtwin

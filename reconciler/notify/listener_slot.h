@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "reconciler/serve/env_status.h"
 
@@ -16,6 +17,7 @@ class ListenerSlot : public StateListener {
   void Replace(std::unique_ptr<StateListener> listener);
 
   void OnStateChange(const StateChange& change) override;
+  void OnSummary(const std::vector<EnvStatus>& environments) override;
 
  private:
   std::mutex mutex_;

@@ -25,16 +25,25 @@ WebhookNotifier::~WebhookNotifier() {
 }
 
 void WebhookNotifier::OnStateChange(const StateChange& change) {
-  if (targets_.empty()) return;
   if (change.old_state == EnvState::kPending && change.new_state == EnvState::kReady) return;
+  Queue(Message{change, {}});
+}
+
+void WebhookNotifier::OnSummary(const std::vector<EnvStatus>& environments) {
+  Queue(Message{std::nullopt, environments});
+}
+
+void WebhookNotifier::Queue(Message message) {
+  if (targets_.empty()) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (queue_.size() >= max_queued_) {
+      const Message& oldest = queue_.front();
       spdlog::warn("notifications: {} messages waiting, the oldest ({}) dropped", queue_.size(),
-                   queue_.front().environment);
+                   oldest.change ? oldest.change->environment : "summary");
       queue_.pop_front();
     }
-    queue_.push_back(change);
+    queue_.push_back(std::move(message));
   }
   wake_.notify_all();
 }
@@ -44,19 +53,28 @@ void WebhookNotifier::Run() {
   while (true) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, nothing left
-    StateChange change = std::move(queue_.front());
+    Message message = std::move(queue_.front());
     queue_.pop_front();
     bool last_chance = stopping_;
     lock.unlock();
-    Deliver(change, last_chance);
+    Deliver(message, last_chance);
     lock.lock();
   }
 }
 
-void WebhookNotifier::Deliver(const StateChange& change, bool last_chance) {
-  std::string link = status_base_url_ + "/api/v1/environments/" + change.environment;
+void WebhookNotifier::Deliver(const Message& message, bool last_chance) {
+  const std::string list = status_base_url_ + "/api/v1/environments";
+  // What the log says the message was about: "qa1: drift found", "the summary".
+  std::string what = message.change ? message.change->environment + ": " +
+                                          ChangeHeadline(*message.change)
+                                    : "the summary of " + std::to_string(message.summary.size()) +
+                                          " environments";
   for (const WebhookTarget& target : targets_) {
-    std::string body = StateChangeMessage(change, target.format, link);
+    std::string body =
+        message.change
+            ? StateChangeMessage(*message.change, target.format,
+                                 list + "/" + message.change->environment)
+            : SummaryMessage(message.summary, target.format, list);
     Status sent = sender_(target, body);
     for (int attempt = 1; !sent.ok() && !last_chance && attempt <= 2; ++attempt) {
       {
@@ -67,11 +85,10 @@ void WebhookNotifier::Deliver(const StateChange& change, bool last_chance) {
       sent = sender_(target, body);
     }
     if (sent.ok()) {
-      spdlog::info("notified {} of {}: {}", target.name, change.environment,
-                   ChangeHeadline(change));
+      spdlog::info("notified {} of {}", target.name, what);
     } else {
-      spdlog::warn("notification of {} ({}) not delivered: {}", change.environment,
-                   ChangeHeadline(change), sent.message());
+      spdlog::warn("notification to {} of {} not delivered: {}", target.name, what,
+                   sent.message());
     }
   }
 }

@@ -4,6 +4,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,7 +32,8 @@ using WebhookSender = std::function<Status(const WebhookTarget& target, const st
 // sender's error, never the URL) and dropped. Messages keep their order per notifier; at most
 // `max_queued` wait, the oldest dropped beyond that (logged). The first pass finding an
 // environment Ready (Pending -> Ready, as at every start of the daemon) is not news and is not
-// sent; a first pass ending in any other state is.
+// sent; a first pass ending in any other state is. A summary (OnSummary: the daily summary)
+// goes through the same queue to every target, in the target's format.
 class WebhookNotifier : public StateListener {
  public:
   // `status_base_url` is where the daemon serves its API ("http://127.0.0.1:8080"); messages
@@ -45,10 +47,18 @@ class WebhookNotifier : public StateListener {
   WebhookNotifier& operator=(const WebhookNotifier&) = delete;
 
   void OnStateChange(const StateChange& change) override;
+  void OnSummary(const std::vector<EnvStatus>& environments) override;
 
  private:
+  // One queued message: a state change, or a summary of every environment.
+  struct Message {
+    std::optional<StateChange> change;
+    std::vector<EnvStatus> summary;
+  };
+
+  void Queue(Message message);
   void Run();
-  void Deliver(const StateChange& change, bool last_chance);
+  void Deliver(const Message& message, bool last_chance);
 
   const std::vector<WebhookTarget> targets_;
   const std::string status_base_url_;
@@ -56,7 +66,7 @@ class WebhookNotifier : public StateListener {
   const size_t max_queued_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<StateChange> queue_;
+  std::deque<Message> queue_;
   bool stopping_ = false;
   std::thread thread_;
 };

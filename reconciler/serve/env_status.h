@@ -94,12 +94,17 @@ struct StateChange {
   WallTime at;
 };
 
+struct EnvStatus;
+
 // Hears every StateChange of every environment; called outside the status lock, from the
 // worker that ran the pass. Implementations must be thread-safe and must not block long.
 class StateListener {
  public:
   virtual ~StateListener() = default;
   virtual void OnStateChange(const StateChange& change) = 0;
+  // The summary of every environment (the daily summary of `pgtwin serve`), sorted by name;
+  // called from the daemon's main thread. Ignored unless overridden.
+  virtual void OnSummary(const std::vector<EnvStatus>& environments) { (void)environments; }
 };
 
 // Everything known about one environment: what the API shows.

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 #include <unistd.h>
 
 #include "providers/yaml/serve_config_loader.h"
@@ -36,6 +38,7 @@ TEST(ServeConfig, ReadsEverySetting) {
                                  "log_format: json\n"
                                  "backoff: {initial: 2, max: 30}\n"
                                  "history: 5\n"
+                                 "daily_summary: 8:05\n"
                                  "defaults: {policy: plan-only}\n"
                                  "environments:\n"
                                  "  qa1: {policy: apply, apply_window: \"22-06\"}\n"
@@ -52,6 +55,8 @@ TEST(ServeConfig, ReadsEverySetting) {
   EXPECT_EQ(config.backoff_initial_seconds, 2);
   EXPECT_EQ(config.backoff_max_seconds, 30);
   EXPECT_EQ(config.history, 5);
+  ASSERT_TRUE(config.daily_summary.has_value());
+  EXPECT_EQ(config.daily_summary->ToString(), "08:05");
   EXPECT_FALSE(config.PolicyFor("other").apply);
   EXPECT_TRUE(config.PolicyFor("qa1").apply);
   ASSERT_TRUE(config.PolicyFor("qa1").window.has_value());
@@ -79,7 +84,7 @@ TEST(ServeConfig, ErrorsNameTheirPlace) {
       path + ":3:9: listen: 'nowhere' is not HOST:PORT",
       path + ":4:1: unknown key 'colour' (known: specs, interval, max_concurrent, listen, token, "
              "token_file, log_format, backoff, history, shutdown_grace, lock_timeout, defaults, "
-             "environments, notify, public_url)",
+             "environments, notify, public_url, daily_summary)",
       path + ":6:13: token_file: give token or token_file, not both",
       path + ":8:17: policy in environment 'qa1': 'sometimes' is not a policy (apply or "
              "plan-only)",
@@ -89,6 +94,25 @@ TEST(ServeConfig, ErrorsNameTheirPlace) {
   };
   EXPECT_EQ(errors, expected);
   for (const std::string& error : errors) EXPECT_EQ(error.find("abc"), std::string::npos);
+}
+
+TEST(ServeConfig, DailySummaryIsOffByDefaultAndErrorsNameTheirPlace) {
+  std::string plain = WriteConfig("plain.yaml", "specs: specs\n");
+  ServeConfigLoadResult result = LoadServeConfig(plain);
+  ASSERT_TRUE(result.errors.empty()) << Errors(result)[0];
+  EXPECT_FALSE(result.config->daily_summary.has_value());
+  for (const auto& [text, message] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"\"24:00\"", "'24:00': hours go from 0 to 23, minutes from 00 to 59"},
+           {"\"07:60\"", "'07:60': hours go from 0 to 23, minutes from 00 to 59"},
+           {"\"8\"", "'8' is not a time of day (write HH:MM, e.g. 08:00)"},
+           {"\"8:5\"", "'8:5' is not a time of day (write HH:MM, e.g. 08:00)"},
+           {"\"08:00 UTC\"", "'08:00 UTC' is not a time of day (write HH:MM, e.g. 08:00)"}}) {
+    std::string path = WriteConfig("summary.yaml", "specs: specs\ndaily_summary: " + text + "\n");
+    ServeConfigLoadResult bad = LoadServeConfig(path);
+    EXPECT_FALSE(bad.config.has_value());
+    EXPECT_EQ(Errors(bad), std::vector<std::string>{path + ":2:16: daily_summary: " + message});
+  }
 }
 
 TEST(ServeConfig, ReadsNotifyTargets) {
