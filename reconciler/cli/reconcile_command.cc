@@ -73,6 +73,7 @@ Status RunReconcileCommand(const ReconcileOptions& options, int* exit_code) {
   } else if (report.applied) {
     WriteApplyText(report, color, out);
   }
+  if (options.output == "text") WriteDaemonsText(report, color, out);
   return WriteStdout(out.str());
 }
 

@@ -73,6 +73,24 @@ Json VerificationJson(const std::optional<Verification>& verification) {
   return json;
 }
 
+Json DaemonsJson(const std::vector<DaemonStatus>& daemons) {
+  Json json = Json::array();
+  for (const DaemonStatus& daemon : daemons) {
+    Json entry;
+    entry["name"] = daemon.name;
+    entry["site"] = daemon.site;
+    entry["database"] = OrNull(daemon.database);
+    entry["running"] = daemon.running;
+    entry["pid"] = daemon.running ? Json(daemon.pid) : Json(nullptr);
+    entry["lag_seconds"] = daemon.lag_seconds ? Json(*daemon.lag_seconds) : Json(nullptr);
+    entry["last_seen_seconds"] =
+        daemon.last_seen_seconds ? Json(*daemon.last_seen_seconds) : Json(nullptr);
+    entry["error"] = OrNull(daemon.error);
+    json.push_back(std::move(entry));
+  }
+  return json;
+}
+
 }  // namespace
 
 void WriteReconcileJson(const ReconcileReport& report, std::ostream& out) {
@@ -92,6 +110,7 @@ void WriteReconcileJson(const ReconcileReport& report, std::ostream& out) {
                                  {"key", object.key},
                                  {"kept", IsKept(report.plan, object)}});
   }
+  json["daemons"] = DaemonsJson(report.daemons);
   if (report.applied) {
     json["outcomes"] = OutcomesJson(report.outcomes);
     json["verification"] = VerificationJson(report.verification);

@@ -15,6 +15,9 @@ namespace pgtwin {
 //              "in_transaction","depends_on":[…],"blocked_by":string|null}],
 //  "unmanaged":[{"site","database":string|null,"kind","key","kept":bool}],
 //  (every object Test has and Prod does not; "kept": false when a drop action removes it),
+//  "daemons":[{"name","site","database":string|null,"running":bool,"pid":int|null,
+//              "lag_seconds":number|null,"last_seen_seconds":number|null,"error":string|null}]
+//  (the replication daemons the pass found, report.daemons),
 //  and when applied: "outcomes":[{"id","state","error":string|null}],
 //                    "verification":null (nothing done) |
 //                        {"sites":[as "sites"], "remaining":[as "actions"]},

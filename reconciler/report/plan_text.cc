@@ -1,5 +1,7 @@
 #include "reconciler/report/plan_text.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <string_view>
@@ -125,6 +127,13 @@ void WriteVerification(const ReconcileReport& report, bool color, std::ostream& 
   }
 }
 
+// "1.2 s".
+std::string Seconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", seconds);
+  return text;
+}
+
 }  // namespace
 
 void WritePlanText(const ReconcileReport& report, bool color, std::ostream& out) {
@@ -195,6 +204,38 @@ void WriteApplyText(const ReconcileReport& report, bool color, std::ostream& out
     line += "; " + std::to_string(remaining) + " still different after apply";
   }
   out << '\n' << Paint(color, kRed, line + ".") << '\n';
+}
+
+void WriteDaemonsText(const ReconcileReport& report, bool color, std::ostream& out) {
+  if (report.daemons.empty()) return;
+  // The cells of each line: name, where, running, lag, last seen.
+  std::vector<std::vector<std::string>> rows;
+  std::vector<size_t> widths(5, 0);
+  for (const DaemonStatus& daemon : report.daemons) {
+    std::vector<std::string> row = {
+        daemon.name,
+        daemon.database.empty() ? daemon.site : daemon.site + "/" + daemon.database,
+        daemon.running ? "running (pid " + std::to_string(daemon.pid) + ")" : "not running",
+        daemon.lag_seconds ? "lag " + Seconds(*daemon.lag_seconds) : "",
+        daemon.last_seen_seconds ? "last seen " + Seconds(*daemon.last_seen_seconds) + " ago"
+                                 : ""};
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+    rows.push_back(std::move(row));
+  }
+  out << "\nDaemons:\n";
+  for (size_t d = 0; d < rows.size(); ++d) {
+    const DaemonStatus& daemon = report.daemons[d];
+    std::string line = "  ";
+    for (size_t i = 0; i < rows[d].size(); ++i) {
+      if (widths[i] == 0) continue;
+      std::string cell = rows[d][i];
+      if (i == 2) cell = Paint(color, daemon.running ? kGreen : kRed, cell);
+      line += cell + std::string(widths[i] - rows[d][i].size() + 2, ' ');
+    }
+    if (!daemon.error.empty()) line += Paint(color, kRed, "error: " + daemon.error);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
 }
 
 }  // namespace pgtwin

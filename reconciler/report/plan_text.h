@@ -24,4 +24,10 @@ void WritePlanText(const ReconcileReport& report, bool color, std::ostream& out)
 // apply."
 void WriteApplyText(const ReconcileReport& report, bool color, std::ostream& out);
 
+// Writes the replication daemons of the pass (report.daemons), nothing when there is none:
+// a blank line, "Daemons:" and one aligned line per daemon: its name, site/database (the site
+// for pgqd), "running (pid N)" or "not running", "lag 1.2 s" and "last seen 0.4 s ago" when
+// known, and "error: ..." when it has one.
+void WriteDaemonsText(const ReconcileReport& report, bool color, std::ostream& out);
+
 }  // namespace pgtwin
