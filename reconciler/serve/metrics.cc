@@ -58,7 +58,12 @@ void ServeMetrics::RecordPass(const std::string& environment, const PassRecord& 
   ++histogram.counts[bucket];
   ++histogram.total;
   histogram.sum += record.duration_seconds;
-  if (report == nullptr || !report->applied) return;
+  if (report == nullptr) {
+    daemons_.erase(environment);
+    return;
+  }
+  daemons_[environment] = report->daemons;
+  if (!report->applied) return;
   for (size_t i = 0; i < report->outcomes.size() && i < report->plan.actions.size(); ++i) {
     ++actions_[{environment, std::string(KindName(report->plan.actions[i].kind)),
                 std::string(ActionStateName(report->outcomes[i].state))}];
@@ -94,6 +99,28 @@ std::string ServeMetrics::Render(const std::vector<EnvStatus>& statuses) const {
       out << "pgtwin_actions_total{" << Label("environment", std::get<0>(key)) << ','
           << Label("kind", std::get<1>(key)) << ',' << Label("result", std::get<2>(key)) << "} "
           << count << '\n';
+    }
+    Header(out, "pgtwin_daemon_running", "gauge",
+           "1 when the replication daemon runs, as the environment's last pass found it.");
+    for (const EnvStatus& status : statuses) {
+      auto found = daemons_.find(status.name);
+      if (found == daemons_.end()) continue;
+      for (const DaemonStatus& daemon : found->second) {
+        out << "pgtwin_daemon_running{" << Label("environment", status.name) << ','
+            << Label("daemon", daemon.name) << "} " << (daemon.running ? 1 : 0) << '\n';
+      }
+    }
+    Header(out, "pgtwin_worker_lag_seconds", "gauge",
+           "How far a Londiste worker is behind its provider (a root: its queue's ticker lag), "
+           "when known.");
+    for (const EnvStatus& status : statuses) {
+      auto found = daemons_.find(status.name);
+      if (found == daemons_.end()) continue;
+      for (const DaemonStatus& daemon : found->second) {
+        if (!daemon.lag_seconds) continue;
+        out << "pgtwin_worker_lag_seconds{" << Label("environment", status.name) << ','
+            << Label("daemon", daemon.name) << "} " << Number(*daemon.lag_seconds) << '\n';
+      }
     }
   }
   Header(out, "pgtwin_environment_ready", "gauge", "1 when the environment is Ready.");

@@ -89,6 +89,10 @@ json DetailJson(const EnvStatus& status) {
   for (const SpecError& error : status.spec_errors) errors.push_back(error.ToString());
   detail["spec_errors"] = errors;
   detail["last_run"] = status.last_report ? ReportJson(*status.last_report) : json(nullptr);
+  // The replication daemons as the last pass found them (as in last_run), at the top level.
+  const json& last_run = detail["last_run"];
+  detail["daemons"] = last_run.is_object() && last_run.contains("daemons") ? last_run["daemons"]
+                                                                           : json::array();
   json passes = json::array();
   for (auto it = status.passes.rbegin(); it != status.passes.rend(); ++it) {
     passes.push_back(PassJson(*it));

@@ -24,7 +24,8 @@ constexpr char kStyle[] =
     "padding:.1em 1em .1em 0;vertical-align:top}td{padding:.1em 0}"
     ".errors{color:#c62828}pre{background:#f4f4f4;padding:.4em .6em;margin:.3em 0;"
     "overflow-x:auto}.create{color:#2e7d32}.alter{color:#ef6c00}.replace{color:#6a1b9a}"
-    ".drop{color:#c62828}.blocked{color:#c62828;font-weight:bold}";
+    ".drop{color:#c62828}.blocked{color:#c62828;font-weight:bold}"
+    ".daemons td{padding:.1em 1em .1em 0}.running{color:#2e7d32}.stopped{color:#c62828}";
 
 std::string UtcTime(WallTime time) { return FormatUtc(time, "%Y-%m-%d %H:%M:%S UTC"); }
 
@@ -115,6 +116,26 @@ void WritePlan(const ReconcileReport& report, std::string* out) {
   *out += "</pre>";
 }
 
+// The replication daemons of the last pass, one row each: name, site/database, running (pid)
+// or not, lag, last seen, error.
+void WriteDaemons(const std::vector<DaemonStatus>& daemons, std::string* out) {
+  if (daemons.empty()) return;
+  *out += "<h3>Daemons</h3><table class=\"daemons\">";
+  for (const DaemonStatus& daemon : daemons) {
+    std::string where = daemon.database.empty() ? daemon.site : daemon.site + "/" + daemon.database;
+    *out += "<tr><td>" + HtmlEscape(daemon.name) + "</td><td>" + HtmlEscape(where) + "</td><td>";
+    *out += daemon.running ? "<span class=\"running\">running (pid " + std::to_string(daemon.pid) +
+                                 ")</span>"
+                           : std::string("<span class=\"stopped\">not running</span>");
+    *out += "</td><td>";
+    if (daemon.lag_seconds) *out += "lag " + Seconds(*daemon.lag_seconds);
+    *out += "</td><td>";
+    if (daemon.last_seen_seconds) *out += "last seen " + Seconds(*daemon.last_seen_seconds) + " ago";
+    *out += "</td><td class=\"errors\">" + HtmlEscape(daemon.error) + "</td></tr>";
+  }
+  *out += "</table>";
+}
+
 void WriteEnvironment(const EnvStatus& status, WallTime now, std::string* out) {
   std::string state(EnvStateName(status.state));
   *out += "<section class=\"env\" id=\"env-" + HtmlEscape(status.name) + "\"><h2>" +
@@ -147,6 +168,7 @@ void WriteEnvironment(const EnvStatus& status, WallTime now, std::string* out) {
   if (status.failures > 0) Row("Failures", std::to_string(status.failures) + " in a row", out);
   if (status.next_pass) Row("Next pass", HtmlEscape(WhenText(*status.next_pass, now)), out);
   *out += "</table>";
+  if (status.last_report) WriteDaemons(status.last_report->daemons, out);
   if (status.last_report) WritePlan(*status.last_report, out);
   *out += "</section>\n";
 }

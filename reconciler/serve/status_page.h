@@ -19,7 +19,9 @@ inline constexpr size_t kStatusPagePlanLines = 50;
 // script, refreshing itself every 10 s. Per environment (in the given order): its name, state
 // (coloured; "Reconciling" beside it while a pass runs), reason, message (a Stalled one's spec
 // errors instead), spec file, policy, drift by kind, last pass (time, trigger, result,
-// duration, summary), last success, failures, next pass and its last plan, one line per action
+// duration, summary), last success, failures, next pass, the replication daemons of the last
+// pass (a row each: name, site/database, running (pid) or not, lag, last seen, error) and its
+// last plan, one line per action
 // ("+ create table:app.t", capped at kStatusPagePlanLines with "… N more"). Every value is
 // HTML-escaped. No SQL, so no secret placeholder or password: it shows what the JSON API
 // shows. `now` stamps the page.
