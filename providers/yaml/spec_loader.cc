@@ -336,11 +336,6 @@ class SpecReader {
     if (!dir) return;
     auto text = ReadString(*dir, fields.Name("dir"), sink_);
     if (!text) return;
-    if (text->empty()) {
-      sink_.Add(dir->Mark(), fields.Name("dir") + ": empty (a directory for the daemons' ini, "
-                                                  "pid and log files)");
-      return;
-    }
     spec_.workers.where = sink_.At(dir->Mark());
     spec_.workers.dir = Resolve(spec_.file, *text);
   }

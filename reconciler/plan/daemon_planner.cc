@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
+#include <string>
 
 #include "reconciler/plan/plan_policy.h"
 
@@ -39,6 +41,19 @@ Action DaemonAction(const Plan& plan, const DaemonSpec& daemon, ActionOp op, std
   return action;
 }
 
+// The site an unmanaged daemon is reported on: the one its name ends with (`pgqd_dc1`,
+// `l3_shop_dc2`), else the first planned one.
+std::string SiteOfUnmanaged(const std::string& name, const std::set<std::string>& sites) {
+  for (const std::string& site : sites) {
+    std::string suffix = "_" + site;
+    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(),
+                                                    suffix) == 0) {
+      return site;
+    }
+  }
+  return sites.empty() ? std::string() : *sites.begin();
+}
+
 }  // namespace
 
 void PlanDaemons(const std::vector<DaemonSpec>& desired, const std::set<std::string>& sites,
@@ -72,10 +87,13 @@ void PlanDaemons(const std::vector<DaemonSpec>& desired, const std::set<std::str
       continue;
     }
     std::string key = "daemon:" + daemon.name;
-    plan.unmanaged.push_back({"", "", ObjectKind::kDaemon, key});
+    std::string site = SiteOfUnmanaged(daemon.name, sites);
+    if (site.empty()) continue;
+    plan.unmanaged.push_back({site, "", ObjectKind::kDaemon, key});
     if (!policy.prune()) continue;
     DaemonSpec stop;
     stop.name = daemon.name;
+    stop.site = site;
     stop.config_file = daemon.config_file;
     std::filesystem::path conf(daemon.config_file);
     stop.pid_file = (conf.parent_path().parent_path() / "pid" / (daemon.name + ".pid")).string();

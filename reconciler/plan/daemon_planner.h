@@ -17,8 +17,9 @@ namespace pgtwin {
 // - a desired daemon without an ini file: create (write it, start);
 // - one whose ini text differs: alter (rewrite, restart);
 // - one that does not run: create (start again, e.g. after it died);
-// - an ini file no desired daemon has: reported unmanaged; with prune, dropped (stopped, its
-//   file removed) unless `protect` matches its name.
+// - an ini file no desired daemon has: reported unmanaged on the planned site its name ends
+//   with (`_dc2`), else the first; with prune, dropped (stopped, its file removed) unless
+//   `protect` matches its name.
 // Daemons that ignore rules match (`daemon:REGEX`) are left out. A worker's action depends on
 // every earlier action of its database on its own and its provider's site (its node, tables
 // and provider must exist first); pgqd's on every earlier action of its site that creates a

@@ -95,6 +95,7 @@ TEST_F(SpecLoaderTest, SandboxSpecLoads) {
               ElementsAre("trigger:^_londiste_", "schema:^pgq_ext$", "schema:^pgq$"));
   EXPECT_FALSE(spec.policy.prune);
   EXPECT_THAT(spec.policy.protect, ElementsAre("^scratch\\."));
+  EXPECT_EQ(spec.workers.dir, "/var/tmp/pgtwin-sandbox/test-workers");
 }
 
 TEST_F(SpecLoaderTest, DefaultsAndRelativeSnapshotPath) {
@@ -105,7 +106,8 @@ TEST_F(SpecLoaderTest, DefaultsAndRelativeSnapshotPath) {
                          "prod: { snapshot: snapshots/../prod }\n"
                          "int: { source: 'host=int1 dbname=postgres' }\n"
                          "sites: { dc1: { host: /run/postgresql, protected: true } }\n"
-                         "databases: [ { name: clidb } ]\n";
+                         "databases: [ { name: clidb } ]\n"
+                         "workers: { dir: run/qa1 }\n";
   SpecLoadResult result = LoadSpec(file);
   fs::remove_all(dir);
   EXPECT_THAT(Lines(result.errors), IsEmpty());
@@ -121,6 +123,7 @@ TEST_F(SpecLoaderTest, DefaultsAndRelativeSnapshotPath) {
   EXPECT_THAT(result.spec->roles.skip, ElementsAre("^pg_", "^postgres$"));
   EXPECT_TRUE(result.spec->databases[0].sites.empty());
   EXPECT_FALSE(result.spec->policy.prune);
+  EXPECT_EQ(result.spec->workers.dir, (dir / "run/qa1").string());
 }
 
 TEST_F(SpecLoaderTest, UnreadableFileHasNoPosition) {
