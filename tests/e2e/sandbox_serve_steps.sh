@@ -127,7 +127,8 @@ messages_are() { [ "$(hook_messages | paste -sd '|')" = "$1" ]; }
 wait_for 20 "serve answers /healthz" eval '[ "$(serve_get /healthz)" != "" ]'
 wait_for 60 "the environment Ready (InSync)" env_is "Ready InSync"
 [ "$(env_value "e['policy']")" = plan-only ] || fail "policy is not plan-only"
-printf '    Ready %d s after the start of serve\n' $((SECONDS - serve_started))
+printf '    Ready %d s after the start of serve (a pass takes %s s)\n' $((SECONDS - serve_started)) \
+  "$(env_value "round(e['passes'][0]['duration_seconds'], 1)")"
 [ ! -s "$hooks" ] || { cat "$hooks"; fail "a start finding the environment Ready was sent"; }
 
 step "h2. an index dropped by hand on test-dc1: Drifted in the API and /metrics, one message"

@@ -334,14 +334,15 @@ class ServeTest : public testing::ReconcileFixture {
   }
 
   // The serve config: interval 2 s, the token file, the webhook, links under `public_url`,
-  // `policies` under environments.
-  void WriteConfig(const std::string& policies, const std::string& public_url) {
+  // `policies` under environments, then `more` (top-level keys).
+  void WriteConfig(const std::string& policies, const std::string& public_url,
+                   const std::string& more = "") {
     testing::WriteFile(dir_ + "/serve.yaml",
                        "specs: specs\ninterval: 2\nmax_concurrent: 3\nlisten: " + listen_ +
                            "\ntoken_file: token\nbackoff: {initial: 1, max: 2}\n"
                            "lock_timeout: 20\npublic_url: " + public_url + "\n"
                            "notify:\n  - {name: hook, url: \"" + hook_url_ +
-                           "\", format: json}\nenvironments:\n" + policies);
+                           "\", format: json}\nenvironments:\n" + policies + more);
   }
 
   pid_t serve_ = -1;
@@ -381,7 +382,7 @@ TEST_F(ServeTest, ReconcilesReportsDegradesStallsNotifiesAndStops) {
   base_ = "http://" + listen_;
   // good only plans at first (drift is reported and left), flaky always.
   WriteConfig("  good: {policy: plan-only}\n  flaky: {policy: plan-only}\n",
-              "https://pgtwin.example.com/");
+              "https://pgtwin.example.com/", "daily_summary: \"6:30\"\n");
   Proxy proxy(proxy_port, testing::TestServerPort());
   proxy.Start();
 
@@ -397,6 +398,10 @@ TEST_F(ServeTest, ReconcilesReportsDegradesStallsNotifiesAndStops) {
     _exit(127);
   }
   ASSERT_TRUE(WaitFor([this] { return Http("GET", "/healthz").status == 200; }, 20)) << Log();
+  EXPECT_TRUE(WaitFor(
+      [this] { return Log().find("daily summary at 06:30 (host time); next ") != std::string::npos; },
+      10))
+      << Log();
 
   // Every environment settles: good and flaky Ready, bad Stalled with file:line:col.
   ASSERT_TRUE(WaitFor([this] { return State("good") == "Ready"; }, 30)) << Log();
@@ -474,6 +479,9 @@ TEST_F(ServeTest, ReconcilesReportsDegradesStallsNotifiesAndStops) {
   WriteConfig("  flaky: {policy: plan-only}\n", "https://pgtwin2.example.com");
   kill(serve_, SIGHUP);
   ASSERT_TRUE(WaitFor([this] { return Env("good").value("policy", "") == "apply"; }, 10))
+      << Log();
+  // The key is gone from the config.
+  EXPECT_TRUE(WaitFor([this] { return Log().find("daily summary: off") != std::string::npos; }, 10))
       << Log();
   ASSERT_TRUE(WaitFor(
       [this] {

@@ -1,6 +1,7 @@
 // PostWebhook against a real HTTP receiver on loopback (cpprestsdk's http_listener): the JSON
 // body arrives as sent, a non-2xx answer and an unreachable receiver are errors, and no error
-// shows the URL's path, where chat webhooks keep their token.
+// shows the URL's path, where chat webhooks keep their token; the daily summary of `pgtwin serve`
+// reaches such a receiver once when it is due.
 #include "providers/webhook/webhook_client.h"
 
 #include <cpprest/http_listener.h>
@@ -8,8 +9,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ctime>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
+
+#include "reconciler/notify/webhook_notifier.h"
+#include "reconciler/serve/summary_schedule.h"
 
 namespace pgtwin {
 namespace {
@@ -32,6 +38,7 @@ class Receiver {
         {
           std::lock_guard<std::mutex> lock(mutex_);
           body_ = body;
+          ++posts_;
           content_type_ = request.headers().content_type();
         }
         request.reply(status_);
@@ -54,6 +61,10 @@ class Receiver {
     std::lock_guard<std::mutex> lock(mutex_);
     return content_type_;
   }
+  int posts() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return posts_;
+  }
 
  private:
   web::http::status_code status_;
@@ -62,6 +73,7 @@ class Receiver {
   std::mutex mutex_;
   std::string body_;
   std::string content_type_;
+  int posts_ = 0;
 };
 
 TEST(WebhookClientTest, DeliversTheJsonBody) {
@@ -95,6 +107,43 @@ TEST(WebhookClientTest, DisplayNameKeepsSchemeHostAndPortOnly) {
             "https://hooks.slack.com");
   EXPECT_EQ(WebhookDisplayName("http://10.0.0.5:8080/hook?token=abc"), "http://10.0.0.5:8080");
   EXPECT_EQ(WebhookDisplayName("not a url"), "(invalid URL)");
+}
+
+TEST(WebhookClientTest, ADueDailySummaryReachesTheReceiverOnce) {
+  Receiver receiver(web::http::status_codes::OK);
+  std::tm local{};
+  local.tm_year = 2026 - 1900;
+  local.tm_mon = 2;
+  local.tm_mday = 10;
+  local.tm_hour = 7;
+  local.tm_min = 58;
+  local.tm_isdst = -1;
+  std::time_t start = std::mktime(&local);
+  EnvStatus qa1;
+  qa1.name = "qa1";
+  qa1.state = EnvState::kDrifted;
+  qa1.reason = "PlanOnly";
+  {
+    WebhookNotifier notifier({{"ops", receiver.url(), ChatFormat::kJson}}, "http://h:1",
+                             [](const WebhookTarget& target, const std::string& body) {
+                               return PostWebhook(target.name, target.url, body,
+                                                  std::chrono::milliseconds(5000));
+                             });
+    SummarySchedule schedule;
+    schedule.Set(DailyTime{8, 0}, start);
+    // The daemon's loop, once a second for five minutes around 08:00.
+    for (std::time_t now = start; now < start + 300; ++now) {
+      if (schedule.Due(now)) notifier.OnSummary({qa1});
+    }
+  }  // the destructor delivers what is queued
+  EXPECT_EQ(receiver.posts(), 1);
+  nlohmann::json event = nlohmann::json::parse(receiver.body(), nullptr, false);
+  ASSERT_TRUE(event.is_object()) << receiver.body();
+  EXPECT_EQ(event["event"], "summary");
+  ASSERT_EQ(event["environments"].size(), 1u);
+  EXPECT_EQ(event["environments"][0]["environment"], "qa1");
+  EXPECT_EQ(event["environments"][0]["state"], "Drifted");
+  EXPECT_EQ(event["link"], "http://h:1/api/v1/environments");
 }
 
 }  // namespace
