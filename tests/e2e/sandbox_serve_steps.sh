@@ -25,12 +25,15 @@ serve_steps_cleanup() {
   [ -z "$serve_pid" ] || wait "$serve_pid" 2>/dev/null || true
   [ -z "$receiver_pid" ] || wait "$receiver_pid" 2>/dev/null || true
 }
-# The script's EXIT trap (cleanup: the sandbox purged) still runs, after this one.
+# The EXIT trap set before (the script's cleanup: the sandbox purged) still runs, after this one,
+# with the exit status.
+eval "serve_steps_trap=($(trap -p EXIT))"   # (trap -- 'COMMAND' EXIT), unquoted
+serve_steps_previous_exit=${serve_steps_trap[2]:-}
 serve_steps_exit() {
   local rc=$?
   serve_steps_cleanup
   (exit $rc)
-  cleanup
+  eval "$serve_steps_previous_exit"
 }
 trap serve_steps_exit EXIT
 
@@ -125,10 +128,12 @@ passes_from() {
 messages_are() { [ "$(hook_messages | paste -sd '|')" = "$1" ]; }
 
 wait_for 20 "serve answers /healthz" eval '[ "$(serve_get /healthz)" != "" ]'
+answering=$((SECONDS - serve_started))
 wait_for 60 "the environment Ready (InSync)" env_is "Ready InSync"
 [ "$(env_value "e['policy']")" = plan-only ] || fail "policy is not plan-only"
-printf '    Ready %d s after the start of serve (a pass takes %s s)\n' $((SECONDS - serve_started)) \
-  "$(env_value "round(e['passes'][0]['duration_seconds'], 1)")"
+printf '    API up in %d s, Ready %d s after the start of serve (passes took %s s)\n' \
+  "$answering" $((SECONDS - serve_started)) \
+  "$(env_value "', '.join(str(round(p['duration_seconds'], 1)) for p in reversed(e['passes']))")"
 [ ! -s "$hooks" ] || { cat "$hooks"; fail "a start finding the environment Ready was sent"; }
 
 step "h2. an index dropped by hand on test-dc1: Drifted in the API and /metrics, one message"
