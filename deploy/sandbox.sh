@@ -6,6 +6,7 @@
 #                                        set up Prod's replication and RPC, start its daemons
 #   deploy/sandbox.sh status             which instances and daemons run (exit 0 when all do)
 #   deploy/sandbox.sh check              rows flow from prod-dc1 to prod-dc2, PL/Proxy routes
+#   deploy/sandbox.sh check test         rows flow from test-dc1 to test-dc2 (once reconciled)
 #   deploy/sandbox.sh down [--purge]     stop them; --purge also deletes the sandbox directory
 #   deploy/sandbox.sh uri INSTANCE [DB]  print the connection URI of INSTANCE (database DB)
 #   deploy/sandbox.sh spec               print specs/sandbox.yaml for this sandbox: its directory
@@ -47,7 +48,7 @@ declare -A shape_env=([prod-dc1]=prod [prod-dc2]=prod [int]=int)
 . "$here/sandbox/replication/replication.sh"
 
 usage() {
-  sed -n '4,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 64
 }
 
@@ -224,8 +225,9 @@ cmd_down() {
 }
 
 # Prints specs/sandbox.yaml, the spec of the default sandbox (/var/tmp/pgtwin-sandbox, base port
-# 6500), with this sandbox's directory and ports in their place: the snapshot path, INT's port
-# and the two Test sites' ports. For the default sandbox that is the file itself, byte for byte.
+# 6500), with this sandbox's directory and ports in their place: the snapshot path, INT's port,
+# the two Test sites' ports and the workers directory. For the default sandbox that is the file
+# itself, byte for byte.
 # Fails when the file no longer has one of the values it rewrites, rather than print a spec that
 # still points at the default sandbox.
 cmd_spec() {
@@ -235,6 +237,7 @@ cmd_spec() {
     ["@127.0.0.1:6502/"]="@127.0.0.1:$(port_of int)/"
     ["dc1: { host: 127.0.0.1, port: 6503,"]="dc1: { host: 127.0.0.1, port: $(port_of test-dc1),"
     ["dc2: { host: 127.0.0.1, port: 6504,"]="dc2: { host: 127.0.0.1, port: $(port_of test-dc2),"
+    ["workers: { dir: $default_root/"]="workers: { dir: $root/"
   )
   [[ $root =~ ^[A-Za-z0-9_./+-]+$ ]] \
     || die "the sandbox directory '$root' has characters a spec cannot hold unquoted"
@@ -254,7 +257,7 @@ cmd_spec() {
 case "${1:-}" in
   up) [ $# -eq 1 ] || usage; cmd_up ;;
   status) [ $# -eq 1 ] || usage; cmd_status ;;
-  check) [ $# -eq 1 ] || usage; repl_check ;;
+  check) [ $# -le 2 ] || usage; repl_check "${2:-prod}" ;;
   down) [ $# -le 2 ] || usage; cmd_down "${2:-}" ;;
   uri)
     if [ $# -lt 2 ] || [ $# -gt 3 ]; then usage; fi

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace pgtwin {
 
@@ -27,6 +28,9 @@ struct DaemonSpec {
 
   friend bool operator==(const DaemonSpec&, const DaemonSpec&) = default;
 };
+
+// The command that starts `daemon` detached: `londiste -q -d INI worker` or `pgqd -q -d INI`.
+std::vector<std::string> DaemonCommand(const DaemonSpec& daemon);
 
 // One daemon's files as found in the workers directory.
 struct ObservedDaemon {

@@ -93,12 +93,7 @@ Status WriteConfig(const DaemonSpec& daemon) {
 // Runs the daemon's launcher (which forks the daemon and exits) with stdout and stderr in
 // `start_log`, a clean signal mask and default handlers; returns its exit status.
 Status Launch(const DaemonSpec& daemon, const std::string& start_log) {
-  std::vector<std::string> args;
-  if (daemon.program == DaemonProgram::kPgqd) {
-    args = {"pgqd", "-q", "-d", daemon.config_file};
-  } else {
-    args = {"londiste", "-q", "-d", daemon.config_file, "worker"};
-  }
+  std::vector<std::string> args = DaemonCommand(daemon);
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

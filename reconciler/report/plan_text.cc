@@ -53,6 +53,20 @@ void WriteStatement(const std::string& statement, std::ostream& out) {
   }
 }
 
+// What a daemon action does on this host, as shell-like lines.
+void WriteDaemonStep(ActionOp op, const DaemonSpec& daemon, std::ostream& out) {
+  if (op == ActionOp::kDrop) {
+    out << kSqlIndent << "$ kill -TERM $(cat " << daemon.pid_file << "); rm "
+        << daemon.config_file << '\n';
+    return;
+  }
+  out << kSqlIndent << "# write " << daemon.config_file
+      << (op == ActionOp::kAlter ? ", stop the running daemon" : "") << '\n';
+  out << kSqlIndent << "$";
+  for (const std::string& arg : DaemonCommand(daemon)) out << ' ' << arg;
+  out << '\n';
+}
+
 void WriteAction(const Action& action, bool color, std::ostream& out) {
   std::string marker(ActionOpMarker(action.op));
   marker.resize(3, ' ');
@@ -66,6 +80,7 @@ void WriteAction(const Action& action, bool color, std::ostream& out) {
   out << '\n';
   if (!action.reason.empty()) out << kSqlIndent << "-- " << action.reason << '\n';
   for (const std::string& statement : action.sql) WriteStatement(statement, out);
+  if (action.daemon) WriteDaemonStep(action.op, *action.daemon, out);
 }
 
 // The site's actions, cluster-wide ones first, then each database in order of appearance.

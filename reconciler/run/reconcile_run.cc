@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "providers/postgres/catalog_reader.h"
+#include "providers/postgres/daemon_status_reader.h"
 #include "providers/process/daemon_control.h"
 #include "providers/process/daemon_files.h"
 #include "providers/postgres/password_reader.h"
@@ -136,6 +137,16 @@ struct DaemonPlanning {
     if (dir.empty()) return;
     PlanDaemons(*desired, sites, ObserveDaemons(dir), options, plan);
   }
+
+  // How the planned sites' daemons are doing now: running, lag, last error.
+  std::vector<DaemonStatus> CurrentStatus(const std::vector<SiteSpec>& spec_sites) const {
+    if (dir.empty()) return {};
+    std::vector<DaemonSpec> planned;
+    for (const DaemonSpec& daemon : *desired) {
+      if (sites.count(daemon.site) > 0) planned.push_back(daemon);
+    }
+    return ReadDaemonStatus(planned, ObserveDaemons(dir), spec_sites);
+  }
 };
 
 // The check that an apply converged: the sites where some action was done are observed again
@@ -225,7 +236,10 @@ StatusOr<RunResult> RunReconcile(const std::string& spec_path, const RunOptions&
   spdlog::info("plan: {} actions, {} unmanaged", report.plan.actions.size(),
                report.plan.unmanaged.size());
   if (options.on_plan) options.on_plan(report);
-  if (options.dry_run) return result;
+  if (options.dry_run) {
+    report.daemons = daemons.CurrentStatus(spec.sites);
+    return result;
+  }
 
   PlanRunner runner(std::move(conninfos), desired.passwords, options.limits);
   LoggingRunner logging(runner, report.plan.actions.size(), options.cancelled);
@@ -233,6 +247,7 @@ StatusOr<RunResult> RunReconcile(const std::string& spec_path, const RunOptions&
   report.applied = true;
   report.verification =
       Verify(report, sites, observe, desired, *plan_options, manage_passwords, daemons);
+  report.daemons = daemons.CurrentStatus(spec.sites);
   return result;
 }
 

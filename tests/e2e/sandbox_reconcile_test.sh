@@ -16,6 +16,8 @@
 #      apply) exits 0, plans nothing, and the servers log no statement from it
 #   f. once the user mapping's password is set by hand (pgtwin cannot copy it), rpc.get_balance
 #      through Test's proxydb answers from the Test shard the account hashes to (2 partitions)
+#   g. rows flow in Test through the workers pgtwin runs; a killed one is started again
+#      (sandbox_worker_steps.sh)
 #   h. `pgtwin serve` on the sandbox (sandbox_serve_steps.sh)
 # Every failure names its step. PGTWIN_E2E_KEEP=1 stops the sandbox but keeps its directory.
 set -Eeuo pipefail
@@ -338,6 +340,7 @@ for k in 0 1; do
     || fail "rpc.get_balance($id) gave '$got', expected $((100 + k)) from accountdb_p00$k"
 done
 
+. "$src/tests/e2e/sandbox_worker_steps.sh"
 . "$src/tests/e2e/sandbox_serve_steps.sh"
 
 step "passed"

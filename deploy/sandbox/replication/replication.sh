@@ -10,30 +10,33 @@
 
 repl_sql_dir="$here/sandbox/replication"
 repl_dir="$root/replication"
+# Test's daemons: pgtwin runs them (specs/sandbox.yaml, `workers`); `down` stops them too.
+repl_test_dir="$root/test-workers"
 
-# Prints the daemons as "NAME INI" lines: the pgqd of each Prod instance, then the leaf workers.
+# Prints the daemons of DIR (default Prod's, $repl_dir) as "NAME INI" lines: each pgqd, then
+# the workers.
 repl_daemons() {
-  local ini
-  for ini in "$repl_dir"/conf/pgqd_*.ini "$repl_dir"/conf/l3_*.ini; do
+  local ini dir=${1:-$repl_dir}
+  for ini in "$dir"/conf/pgqd_*.ini "$dir"/conf/l3_*.ini; do
     [ -f "$ini" ] && echo "$(basename "$ini" .ini) $ini"
   done
   return 0
 }
 
-# Prints the pid of daemon NAME when it runs: its pid file names a live process started from
-# its ini file.
+# Prints the pid of daemon NAME when it runs: its pid file (pid/NAME.pid beside the ini file's
+# conf/) names a live process started from its ini file.
 repl_pid() {
   local name=$1 ini=$2 pid
-  pid=$(cat "$repl_dir/pid/$name.pid" 2>/dev/null) || return 1
+  pid=$(cat "$(dirname "$(dirname "$ini")")/pid/$name.pid" 2>/dev/null) || return 1
   [[ $pid =~ ^[0-9]+$ ]] && { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null \
     | grep -qF -- "$ini" && echo "$pid"
 }
 
 repl_psql() { "$psql_bin" -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
 
-# The accountdb shards of prod-dc1, one per line.
+# The accountdb shards of INSTANCE (default prod-dc1), one per line.
 repl_shards() {
-  repl_psql -d "host=127.0.0.1 port=$(port_of prod-dc1) user=postgres dbname=postgres" \
+  repl_psql -d "host=127.0.0.1 port=$(port_of "${1:-prod-dc1}") user=postgres dbname=postgres" \
     -c "SELECT datname FROM pg_database WHERE datname ~ '^accountdb_p[0-9]{3}\$' ORDER BY 1"
 }
 
@@ -131,22 +134,24 @@ repl_up() {
   [ $failed -eq 0 ] || die "replication setup of Prod failed (errors above)"
 }
 
-# Stops the daemons (SIGTERM to the pid in each pid file), waits until they are gone and
-# removes their pid files (a worker killed by SIGTERM leaves its own behind).
+# Stops the daemons, Prod's and Test's (SIGTERM to the pid in each pid file), waits until they
+# are gone and removes their pid files (a worker killed by SIGTERM leaves its own behind).
 repl_down() {
-  local name ini pid pids=() i
-  [ -d "$repl_dir/conf" ] || return 0
-  while read -r name ini; do
-    if pid=$(repl_pid "$name" "$ini"); then
-      echo "sandbox: stopping $name"
-      kill -TERM "$pid" 2>/dev/null || true
-      pids+=("$pid")
-    fi
-  done < <(repl_daemons)
+  local name ini pid pids=() i dir
+  for dir in "$repl_dir" "$repl_test_dir"; do
+    [ -d "$dir/conf" ] || continue
+    while read -r name ini; do
+      if pid=$(repl_pid "$name" "$ini"); then
+        echo "sandbox: stopping $name ($([ "$dir" = "$repl_dir" ] && echo Prod || echo Test))"
+        kill -TERM "$pid" 2>/dev/null || true
+        pids+=("$pid")
+      fi
+    done < <(repl_daemons "$dir")
+  done
   for i in $(seq 100); do
     for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && break; pid=""; done
     if [ -z "${pid:-}" ]; then
-      rm -f "$repl_dir"/pid/*.pid
+      rm -f "$repl_dir"/pid/*.pid "$repl_test_dir"/pid/*.pid
       return 0
     fi
     sleep 0.1
@@ -194,6 +199,10 @@ repl_wait_for() {
   return 1
 }
 
+# The root and leaf instances repl_check works on (`check test`: Test's).
+repl_root=prod-dc1
+repl_leaf=prod-dc2
+
 # Runs SQL in DB of INSTANCE.
 repl_sql() {
   repl_psql -d "host=127.0.0.1 port=$(port_of "$1") user=postgres dbname=$2" -c "$3"
@@ -205,7 +214,7 @@ repl_probe_last=9000000000099
 
 # Inserts on DB's root a probe customer and its accounts: VALUES rows (account_id, balance).
 repl_probe_accounts() {
-  repl_sql prod-dc1 "$1" "WITH c AS (INSERT INTO account.customers (email, first_name,
+  repl_sql "$repl_root" "$1" "WITH c AS (INSERT INTO account.customers (email, first_name,
       last_name, country) VALUES ('$2@$1', 'Probe', 'Check', 'EE') RETURNING customer_id)
     INSERT INTO account.accounts (account_id, customer_id, balance, status)
     SELECT v.id, c.customer_id, v.balance, 'active' FROM c, (VALUES $3) v (id, balance)" >/dev/null
@@ -214,7 +223,7 @@ repl_probe_accounts() {
 # Removes DB's probe rows on the root again, with their audit rows (the accounts' delete
 # replicates to the leaf).
 repl_drop_probes() {
-  repl_sql prod-dc1 "$1" "
+  repl_sql "$repl_root" "$1" "
     DELETE FROM account.accounts WHERE account_id BETWEEN $repl_probe_first AND $repl_probe_last;
     DELETE FROM account.customers WHERE email = '$2@$1';
     DELETE FROM audit.changes WHERE table_name = 'account.accounts'
@@ -222,37 +231,43 @@ repl_drop_probes() {
     >/dev/null
 }
 
-# Checks that rows flow and calls route, with probe rows it removes again (exit 1 otherwise):
-#   1. every daemon runs;
-#   2. per shard: a payment order inserted on the root (prod-dc1) shows up on the leaf
-#      (prod-dc2), and its delete follows;
+# Checks that rows flow and calls route in Prod (`check`) or Test (`check test`: its roots on
+# test-dc1, leaves on test-dc2), with probe rows it removes again (exit 1 otherwise):
+#   1. every daemon runs (Prod's: those of Test are pgtwin's, `pgtwin reconcile` lists them);
+#   2. per shard: a payment order inserted on the root shows up on the leaf, and its delete
+#      follows;
 #   3. per shard, every replicated sequence on the leaf is at or above the root's;
 #   4. the part handler: of two accounts inserted on accountdb_p000's root, the leaf keeps the
 #      one whose account_id hashes to partition 0, not the other;
-#   5. PL/Proxy: rpc.get_balance(account_id) in proxydb on prod-dc1 answers from the shard the
-#      id hashes to (one probe account per shard, its balance = 100 + shard number).
+#   5. Prod only, PL/Proxy: rpc.get_balance(account_id) in proxydb on prod-dc1 answers from the
+#      shard the id hashes to (one probe account per shard, its balance = 100 + shard number).
+#      (Test's proxydb needs the user mapping's password, which pgtwin cannot copy.)
 repl_check() {
-  local db n tag="check-$$-$RANDOM" failed=0 pids=() pid ids=() k dbs=() arrived
-  echo "sandbox: check: replication daemons"
-  repl_status >/dev/null || { repl_status || true; die "check: not every replication daemon runs"; }
-  mapfile -t dbs < <(repl_shards)
-  [ ${#dbs[@]} -gt 0 ] || die "check: prod-dc1 has no accountdb shard"
+  local side=${1:-prod} db n tag="check-$$-$RANDOM" failed=0 pids=() pid ids=() k dbs=() arrived
+  case "$side" in prod | test) ;; *) die "check: expected 'prod' or 'test', got '$side'" ;; esac
+  repl_root=$side-dc1 repl_leaf=$side-dc2
+  if [ "$side" = prod ]; then
+    echo "sandbox: check: replication daemons"
+    repl_status >/dev/null || { repl_status || true; die "check: not every replication daemon runs"; }
+  fi
+  mapfile -t dbs < <(repl_shards "$repl_root")
+  [ ${#dbs[@]} -gt 0 ] || die "check: $repl_root has no accountdb shard"
 
   echo "sandbox: check: a payment order inserted on each root reaches its leaf, and its delete"
   for db in "${dbs[@]}"; do
     (
-      repl_sql prod-dc1 "$db" "INSERT INTO ledger.payment_orders (order_id, state, from_account,
+      repl_sql "$repl_root" "$db" "INSERT INTO ledger.payment_orders (order_id, state, from_account,
         to_iban, amount, currency) VALUES (gen_random_uuid(), 'new', 0, '$tag', 1, 'EUR')" >/dev/null
       arrived=0
-      repl_wait_for prod-dc2 "$db" \
+      repl_wait_for "$repl_leaf" "$db" \
         "SELECT count(*) FROM ledger.payment_orders WHERE to_iban = '$tag'" 1 || arrived=1
-      repl_sql prod-dc1 "$db" "DELETE FROM ledger.payment_orders WHERE to_iban = '$tag'" >/dev/null
-      [ $arrived -eq 0 ] && repl_wait_for prod-dc2 "$db" \
+      repl_sql "$repl_root" "$db" "DELETE FROM ledger.payment_orders WHERE to_iban = '$tag'" >/dev/null
+      [ $arrived -eq 0 ] && repl_wait_for "$repl_leaf" "$db" \
         "SELECT count(*) FROM ledger.payment_orders WHERE to_iban = '$tag'" 0
     ) & pids+=($!)
   done
   for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
-  [ $failed -eq 0 ] || die "check: rows do not flow from prod-dc1 to prod-dc2 (above)"
+  [ $failed -eq 0 ] || die "check: rows do not flow from $repl_root to $repl_leaf (above)"
 
   echo "sandbox: check: each replicated sequence on the leaves is at or above the root's"
   for db in "${dbs[@]}"; do
@@ -260,9 +275,9 @@ repl_check() {
       FROM londiste.get_seq_list('$db') s
       JOIN pg_sequences q ON q.schemaname || '.' || q.sequencename = s.seq_name WHERE s.local"
     local root_seqs leaf_seqs entry
-    root_seqs=$(repl_sql prod-dc1 "$db" "$seqs_sql")
-    leaf_seqs=$(repl_sql prod-dc2 "$db" "$seqs_sql")
-    [ -n "$root_seqs" ] || die "check: $db has no replicated sequence on prod-dc1"
+    root_seqs=$(repl_sql "$repl_root" "$db" "$seqs_sql")
+    leaf_seqs=$(repl_sql "$repl_leaf" "$db" "$seqs_sql")
+    [ -n "$root_seqs" ] || die "check: $db has no replicated sequence on $repl_root"
     for entry in $root_seqs; do
       n=$(tr ' ' '\n' <<<"$leaf_seqs" | sed -n "s/^${entry%%=*}=//p")
       if [ -z "$n" ] || [ "${entry#*=}" -gt "$n" ]; then
@@ -273,20 +288,24 @@ repl_check() {
 
   # Probe accounts: for shard k the first id from 9e12 on that hashes to k.
   for k in "${!dbs[@]}"; do
-    ids+=("$(repl_sql prod-dc1 "${dbs[0]}" "SELECT min(i) FROM generate_series($repl_probe_first,
+    ids+=("$(repl_sql "$repl_root" "${dbs[0]}" "SELECT min(i) FROM generate_series($repl_probe_first,
       $repl_probe_last) i WHERE hashint8(i) & $((${#dbs[@]} - 1)) = $k")")
   done
   echo "sandbox: check: the part handler keeps on the leaf only the account of its partition"
   repl_probe_accounts "${dbs[0]}" "$tag" "(${ids[0]}, 0), (${ids[1]}, 0)"
-  repl_wait_for prod-dc2 "${dbs[0]}" "SELECT string_agg(account_id::text, ',') FROM
+  repl_wait_for "$repl_leaf" "${dbs[0]}" "SELECT string_agg(account_id::text, ',') FROM
     account.accounts WHERE account_id IN (${ids[0]}, ${ids[1]})" "${ids[0]}" || failed=1
   repl_drop_probes "${dbs[0]}" "$tag"
   [ $failed -eq 0 ] || die "check: the part handler did not route account.accounts by account_id"
+  if [ "$side" = test ]; then
+    echo "sandbox: check passed: rows flow from test-dc1 to test-dc2, the part handler routes by key"
+    return 0
+  fi
 
   echo "sandbox: check: rpc.get_balance in proxydb answers from the shard the account hashes to"
   for k in "${!dbs[@]}"; do repl_probe_accounts "${dbs[$k]}" "$tag" "(${ids[$k]}, $((100 + k)))"; done
   for k in "${!dbs[@]}"; do
-    n=$(repl_sql prod-dc1 proxydb "SELECT string_agg(amount::int::text, ',')
+    n=$(repl_sql "$repl_root" proxydb "SELECT string_agg(amount::int::text, ',')
       FROM rpc.get_balance(${ids[$k]}::bigint)") || failed=1
     if [ "$n" != $((100 + k)) ]; then
       echo "sandbox: check: rpc.get_balance(${ids[$k]}) gave '$n', expected $((100 + k))" \
@@ -296,5 +315,5 @@ repl_check() {
   done
   for db in "${dbs[@]}"; do repl_drop_probes "$db" "$tag"; done
   [ $failed -eq 0 ] || die "check: PL/Proxy did not route rpc.get_balance to the account's shard"
-  echo "sandbox: check passed: rows flow from prod-dc1 to prod-dc2, PL/Proxy routes by account_id"
+  echo "sandbox: check passed: rows flow from $repl_root to $repl_leaf, PL/Proxy routes by account_id"
 }
