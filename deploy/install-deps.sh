@@ -14,7 +14,7 @@ packages=(
   # real-world schemas used by the completeness tests
   zabbix-server-pgsql mediawiki
   # tools the scripts use
-  procps iproute2 util-linux time
+  procps iproute2 util-linux time curl jq
   # the serve test reads the status page in headless Chromium
   chromium
 )
