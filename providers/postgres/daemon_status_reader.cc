@@ -97,6 +97,15 @@ std::optional<double> OptionalDouble(const pqxx::field& field) {
 
 std::string Where(const DatabaseRead& read) { return read.site->name + "/" + read.database; }
 
+// "dc2/accountdb: <what went wrong> (postgresql://postgres@host:5432)": `message` (which
+// starts with the connection's display name, `source`) said from the site and database.
+std::string ReadError(const DatabaseRead& read, const ConnTarget& target, const std::string& source,
+                      const std::string& message) {
+  std::string what = message;
+  if (what.compare(0, source.size() + 2, source + ": ") == 0) what.erase(0, source.size() + 2);
+  return Where(read) + ": " + what + " (" + target.ServerDisplayName() + ")";
+}
+
 void Read(const std::vector<DaemonSpec>& daemons, const DatabaseRead& read,
           DatabaseReading* reading) {
   StatusOr<ConnTarget> target =
@@ -111,7 +120,7 @@ void Read(const std::vector<DaemonSpec>& daemons, const DatabaseRead& read,
   try {
     conn = std::make_unique<pqxx::connection>(target->ConnString());
   } catch (const std::exception& e) {
-    reading->error = Where(read) + ": " + StatusFromException(e, source, "").message();
+    reading->error = ReadError(read, *target, source, StatusFromException(e, source, "").message());
     reading->provider_error = "provider " + reading->error;
     return;
   }
@@ -123,7 +132,8 @@ void Read(const std::vector<DaemonSpec>& daemons, const DatabaseRead& read,
       query();
     } catch (const std::exception& e) {
       if (error->empty()) {
-        *error = prefix + Where(read) + ": " + StatusFromException(e, source, step).message();
+        *error = prefix +
+                 ReadError(read, *target, source, StatusFromException(e, source, step).message());
       }
     }
   };
@@ -171,7 +181,14 @@ std::vector<DatabaseReading> ReadAll(const std::vector<DaemonSpec>& daemons,
   std::vector<DatabaseReading> readings(reads.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < reads.size(); i = next++) Read(daemons, reads[i], &readings[i]);
+    for (size_t i = next++; i < reads.size(); i = next++) {
+      try {
+        Read(daemons, reads[i], &readings[i]);
+      } catch (const std::exception& e) {
+        readings[i].error = Where(reads[i]) + ": " + OneLine(e.what());
+        readings[i].provider_error = "provider " + readings[i].error;
+      }
+    }
   };
   size_t threads = std::min(reads.size(), kMaxParallel);
   if (threads <= 1) {

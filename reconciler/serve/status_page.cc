@@ -130,7 +130,9 @@ void WriteDaemons(const std::vector<DaemonStatus>& daemons, std::string* out) {
     *out += "</td><td>";
     if (daemon.lag_seconds) *out += "lag " + Seconds(*daemon.lag_seconds);
     *out += "</td><td>";
-    if (daemon.last_seen_seconds) *out += "last seen " + Seconds(*daemon.last_seen_seconds) + " ago";
+    if (daemon.last_seen_seconds) {
+      *out += "last seen " + Seconds(*daemon.last_seen_seconds) + " ago";
+    }
     *out += "</td><td class=\"errors\">" + HtmlEscape(daemon.error) + "</td></tr>";
   }
   *out += "</table>";

@@ -18,10 +18,10 @@
 namespace pgtwin {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::Not;
 using testing::CreateDatabase;
 using testing::DropDatabase;
+using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::Replace;
 using testing::RunSql;
 
@@ -209,8 +209,9 @@ TEST_F(DaemonStatusTest, UnreadableDatabaseOrSiteIsNamedInTheError) {
   EXPECT_THAT(statuses[1].error, HasSubstr("dc1/" + db + ": "));
   EXPECT_THAT(statuses[1].error, HasSubstr("pgq_node"));
 
-  EXPECT_THAT(statuses[2].error, HasSubstr("dc9/" + db + ": "));
-  EXPECT_THAT(statuses[2].error, HasSubstr("could not connect"));
+  EXPECT_THAT(statuses[2].error, HasSubstr("dc9/" + db + ": could not connect: "));
+  EXPECT_THAT(statuses[2].error,
+              HasSubstr("(postgresql://127.0.0.1:" + std::to_string(sites[1].port) + ")"));
   EXPECT_THAT(statuses[2].error, HasSubstr("provider dc1/" + db + ": "));
   for (const DaemonStatus& status : statuses) {
     EXPECT_EQ(status.error.find('\n'), std::string::npos) << status.error;

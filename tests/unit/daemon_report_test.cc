@@ -106,15 +106,17 @@ TEST(DaemonsMetrics, RunningForEveryDaemonLagOnlyWhenKnown) {
   EXPECT_THAT(text, HasSubstr("# HELP pgtwin_daemon_running "));
   EXPECT_THAT(text, HasSubstr("# TYPE pgtwin_daemon_running gauge\n"));
   EXPECT_THAT(text, HasSubstr("# TYPE pgtwin_worker_lag_seconds gauge\n"));
-  EXPECT_THAT(text, HasSubstr(
-      "pgtwin_daemon_running{environment=\"qa1\",daemon=\"l3_accountdb_p000_dc2\"} 1\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("pgtwin_daemon_running{environment=\"qa1\",daemon=\"l3_accountdb_p000_dc2\"} 1\n"));
   EXPECT_THAT(text,
               HasSubstr("pgtwin_daemon_running{environment=\"qa1\",daemon=\"l3_root_dc1\"} 0\n"));
-  EXPECT_THAT(text, HasSubstr("pgtwin_daemon_running{environment=\"qa1\",daemon=\"pgqd_dc1\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr(
-      "pgtwin_worker_lag_seconds{environment=\"qa1\",daemon=\"l3_accountdb_p000_dc2\"} 1.25\n"));
   EXPECT_THAT(text,
-              HasSubstr("pgtwin_worker_lag_seconds{environment=\"qa1\",daemon=\"l3_root_dc1\"} 3\n"));
+              HasSubstr("pgtwin_daemon_running{environment=\"qa1\",daemon=\"pgqd_dc1\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("pgtwin_worker_lag_seconds{environment=\"qa1\",daemon=\"l3_accountdb_"
+                              "p000_dc2\"} 1.25\n"));
+  EXPECT_THAT(
+      text, HasSubstr("pgtwin_worker_lag_seconds{environment=\"qa1\",daemon=\"l3_root_dc1\"} 3\n"));
   EXPECT_THAT(text, Not(HasSubstr("pgtwin_worker_lag_seconds{environment=\"qa1\",daemon=\"pgqd")));
 
   // A pass without a report (it failed before planning) says nothing of the daemons; an
