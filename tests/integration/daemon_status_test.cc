@@ -106,14 +106,7 @@ DaemonSpec Worker(const std::string& name, const std::string& site, const std::s
 class DaemonStatusTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // CREATE EXTENSION pgq / londiste make these cluster-wide roles: made first (no race).
-    for (const char* role :
-         {"pgq_reader", "pgq_writer", "pgq_admin IN ROLE pgq_reader, pgq_writer",
-          "londiste_writer IN ROLE pgq_admin", "londiste_reader IN ROLE pgq_reader"}) {
-      RunSql("postgres", std::string("DO $$BEGIN CREATE ROLE ") + role +
-                             "; EXCEPTION WHEN duplicate_object OR unique_violation THEN "
-                             "NULL; END$$");
-    }
+    testing::CreatePgqRoles();
   }
   void TearDown() override {
     for (const std::string& db : databases_) DropDatabase(db);

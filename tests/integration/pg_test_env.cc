@@ -77,6 +77,16 @@ std::string DatabaseUri(const std::string& database) {
 
 int TestServerPort() { return Server().port; }
 
+void CreatePgqRoles() {
+  for (const char* role :
+       {"pgq_reader", "pgq_writer", "pgq_admin IN ROLE pgq_reader, pgq_writer",
+        "londiste_writer IN ROLE pgq_admin", "londiste_reader IN ROLE pgq_reader"}) {
+    RunSql("postgres", std::string("DO $$BEGIN CREATE ROLE ") + role +
+                           "; EXCEPTION WHEN duplicate_object OR unique_violation THEN "
+                           "NULL; END$$");
+  }
+}
+
 std::string CreateDatabase(const std::string& prefix, const std::string& sql) {
   std::string name = prefix + "_" + UniqueSuffix();
   {

@@ -21,6 +21,11 @@ int TestServerPort();
 // The test server's host: its socket directory.
 std::string TestServerHost();
 
+// Creates the cluster-wide roles CREATE EXTENSION pgq / pgq_node / londiste make when they
+// are missing (pgq_reader, pgq_writer, pgq_admin, londiste_writer, londiste_reader), unless
+// they exist: two tests creating those extensions at once would race to create them.
+void CreatePgqRoles();
+
 // Creates a new empty database with a name unique to this process and test, runs `sql` in it
 // (may be empty) and returns its name. Tests run in parallel processes, so they must never share
 // a database.

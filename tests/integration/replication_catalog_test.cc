@@ -167,17 +167,8 @@ bool Contains(const Object& object, const std::string& text) {
 
 class ReplicationCatalogTest : public ::testing::Test {
  protected:
-  // CREATE EXTENSION pgq and londiste create cluster-wide roles when they are missing: two
-  // tests creating the extensions at once would race to create them. Made first, as the
-  // extension scripts make them.
   void SetUp() override {
-    for (const char* role :
-         {"pgq_reader", "pgq_writer", "pgq_admin IN ROLE pgq_reader, pgq_writer",
-          "londiste_writer IN ROLE pgq_admin", "londiste_reader IN ROLE pgq_reader"}) {
-      RunSql("postgres", std::string("DO $$BEGIN CREATE ROLE ") + role +
-                             "; EXCEPTION WHEN duplicate_object OR unique_violation THEN "
-                             "NULL; END$$");
-    }
+    testing::CreatePgqRoles();
   }
   void TearDown() override {
     for (const std::string& db : databases_) DropDatabase(db);

@@ -74,14 +74,7 @@ SELECT * FROM pgq_node.register_subscriber(':Q', ':Q_dc2', 'l3_:Q_dc2', NULL);
 class ReplicationReconcileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // CREATE EXTENSION pgq / londiste make these cluster-wide roles: made first (no race).
-    for (const char* role :
-         {"pgq_reader", "pgq_writer", "pgq_admin IN ROLE pgq_reader, pgq_writer",
-          "londiste_writer IN ROLE pgq_admin", "londiste_reader IN ROLE pgq_reader"}) {
-      RunSql("postgres", std::string("DO $$BEGIN CREATE ROLE ") + role +
-                             "; EXCEPTION WHEN duplicate_object OR unique_violation THEN "
-                             "NULL; END$$");
-    }
+    testing::CreatePgqRoles();
     prod_ = CreateDatabase("l3prod");
     RunSql(prod_, Replace(kProdSql, ":Q", prod_));
     root_ = CreateDatabase("l3root");
