@@ -1,24 +1,8 @@
 #include "model/spec.h"
 
+#include "model/conninfo_text.h"
+
 namespace pgtwin {
-namespace {
-
-// A conninfo value as libpq reads it: as is when it is plain, else in single quotes with
-// backslashes and quotes escaped (so Londiste's locations read as DBAs write them).
-std::string Quoted(const std::string& value) {
-  bool plain = !value.empty() && value.find_first_of(" \t\n\\'") == std::string::npos;
-  if (plain) return value;
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\\' || c == '\'') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('\'');
-  return out;
-}
-
-}  // namespace
-
 std::string SpecError::ToString() const {
   if (where.line == 0) return where.file + ": " + message;
   return where.file + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
@@ -26,9 +10,9 @@ std::string SpecError::ToString() const {
 }
 
 std::string SiteSpec::Conninfo(const std::string& dbname) const {
-  std::string out = "host=" + Quoted(host) + " port=" + std::to_string(port);
-  if (!user.empty()) out += " user=" + Quoted(user);
-  if (!dbname.empty()) out += " dbname=" + Quoted(dbname);
+  std::string out = "host=" + QuoteConninfoValue(host) + " port=" + std::to_string(port);
+  if (!user.empty()) out += " user=" + QuoteConninfoValue(user);
+  if (!dbname.empty()) out += " dbname=" + QuoteConninfoValue(dbname);
   return out;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "model/conninfo_text.h"
+
 namespace pgtwin::replication_text {
 namespace {
 
@@ -37,31 +39,10 @@ bool IsSecretKey(std::string_view key) { return key == "password" || key == "ssl
 // backslash escapes, '=' optionally surrounded by spaces.
 std::string RedactKeyValue(std::string_view s) {
   std::string out;
-  size_t i = 0;
-  auto skip_space = [&] {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  };
-  while (true) {
-    skip_space();
-    if (i >= s.size()) break;
-    size_t start = i;
-    while (i < s.size() && s[i] != '=' && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-    std::string_view key = s.substr(start, i - start);
-    skip_space();
-    if (i < s.size() && s[i] == '=') {
-      ++i;
-      skip_space();
-      if (i < s.size() && s[i] == '\'') {
-        ++i;
-        while (i < s.size() && s[i] != '\'') i += s[i] == '\\' ? 2 : 1;
-        i = std::min(i + 1, s.size());
-      } else {
-        while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-      }
-    }
-    if (IsSecretKey(key)) continue;
+  for (const ConninfoWord& word : SplitConninfo(s)) {
+    if (IsSecretKey(word.key)) continue;
     if (!out.empty()) out.push_back(' ');
-    out.append(s.substr(start, i - start));
+    out.append(word.text);
   }
   return out;
 }

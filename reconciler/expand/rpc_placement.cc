@@ -1,7 +1,6 @@
 #include "reconciler/expand/rpc_placement.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
@@ -9,6 +8,7 @@
 #include <string_view>
 #include <utility>
 
+#include "model/conninfo_text.h"
 #include "reconciler/expand/prod_databases.h"
 
 namespace pgtwin {
@@ -64,35 +64,8 @@ using Words = std::vector<std::pair<std::string, std::string>>;
 // The keywords of a libpq key=value connection string, values unquoted.
 Words KeyValueWords(std::string_view s) {
   Words words;
-  size_t i = 0;
-  auto skip_space = [&] {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  };
-  while (true) {
-    skip_space();
-    if (i >= s.size()) break;
-    size_t start = i;
-    while (i < s.size() && s[i] != '=' && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-    std::string key(s.substr(start, i - start));
-    std::string value;
-    skip_space();
-    if (i < s.size() && s[i] == '=') {
-      ++i;
-      skip_space();
-      if (i < s.size() && s[i] == '\'') {
-        for (++i; i < s.size() && s[i] != '\''; ++i) {
-          if (s[i] == '\\' && i + 1 < s.size()) ++i;
-          value.push_back(s[i]);
-        }
-        ++i;
-      } else {
-        while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) {
-          if (s[i] == '\\' && i + 1 < s.size()) ++i;
-          value.push_back(s[i++]);
-        }
-      }
-    }
-    words.emplace_back(std::move(key), std::move(value));
+  for (ConninfoWord& word : SplitConninfo(s)) {
+    words.emplace_back(std::move(word.key), std::move(word.value));
   }
   return words;
 }
@@ -129,17 +102,6 @@ std::string WordValue(const Words& words, std::string_view key) {
     if (k == key) value = v;  // libpq: the last one wins
   }
   return value;
-}
-
-// A conninfo value as libpq reads it (as SiteSpec::Conninfo writes them).
-std::string QuotedValue(const std::string& value) {
-  if (!value.empty() && value.find_first_of(" \t\n\\'") == std::string::npos) return value;
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\\' || c == '\'') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "'";
 }
 
 // The shard a partition's connection string names, or null.
@@ -219,7 +181,7 @@ std::string TestConnstr(const std::string& prod_connstr, const SiteSpec& site,
   static const std::set<std::string> replaced = {"host", "hostaddr", "port", "dbname", "user",
                                                  "password", "sslpassword", "service"};
   for (const auto& [key, value] : words) {
-    if (replaced.count(key) == 0) out += " " + key + "=" + QuotedValue(value);
+    if (replaced.count(key) == 0) out += " " + key + "=" + QuoteConninfoValue(value);
   }
   return out;
 }
