@@ -126,7 +126,7 @@ echo
 echo "\$ pgtwin reconcile $spec --dry-run   # a second pass plans nothing"
 rc=0
 "$pgtwin" reconcile "$spec" --dry-run > "$plan_out" || rc=$?
-tail -n 1 "$plan_out"
+sed -n "/^Plan:/p" "$plan_out"
 [ "$rc" -eq 0 ] || { show "$plan_out"; echo "quickstart: the second pass is not in sync (exit $rc)" >&2; exit 1; }
 
 step 7/8 "Diffing Prod against the reconciled Test (test-dc1)"

@@ -138,14 +138,37 @@ struct DaemonPlanning {
     PlanDaemons(*desired, sites, ObserveDaemons(dir), options, plan);
   }
 
-  // How the planned sites' daemons are doing now: running, lag, last error.
+  // How the planned sites' daemons are doing now: running, lag, last error. A daemon not set
+  // up yet (no ini file: its databases may not exist either) is only "not running".
   std::vector<DaemonStatus> CurrentStatus(const std::vector<SiteSpec>& spec_sites) const {
     if (dir.empty()) return {};
+    std::vector<ObservedDaemon> observed = ObserveDaemons(dir);
+    std::set<std::string> set_up;
+    for (const ObservedDaemon& daemon : observed) {
+      if (daemon.config) set_up.insert(daemon.name);
+    }
     std::vector<DaemonSpec> planned;
     for (const DaemonSpec& daemon : *desired) {
-      if (sites.count(daemon.site) > 0) planned.push_back(daemon);
+      if (sites.count(daemon.site) > 0 && set_up.count(daemon.name) > 0) {
+        planned.push_back(daemon);
+      }
     }
-    return ReadDaemonStatus(planned, ObserveDaemons(dir), spec_sites);
+    std::vector<DaemonStatus> read = ReadDaemonStatus(planned, observed, spec_sites);
+    std::vector<DaemonStatus> statuses;
+    auto next = read.begin();
+    for (const DaemonSpec& daemon : *desired) {
+      if (sites.count(daemon.site) == 0) continue;
+      if (set_up.count(daemon.name) > 0 && next != read.end()) {
+        statuses.push_back(*next++);
+      } else {
+        DaemonStatus not_set_up;
+        not_set_up.name = daemon.name;
+        not_set_up.site = daemon.site;
+        not_set_up.database = daemon.database;
+        statuses.push_back(std::move(not_set_up));
+      }
+    }
+    return statuses;
   }
 };
 

@@ -11,6 +11,15 @@
 
 workers_dir="$PGTWIN_SANDBOX_DIR/test-workers"
 
+# The last lines each Test daemon logged (for a failure's cause).
+daemon_logs() {
+  local log
+  for log in "$workers_dir"/log/*; do
+    echo "--- $log"
+    tail -n 5 "$log"
+  done
+}
+
 step "g1. rows flow in Test: deploy/sandbox.sh check test"
 "$sandbox" check test > "$out/check-test.log" 2>&1 \
   || { cat "$out/check-test.log"; fail "rows do not flow from test-dc1 to test-dc2"; }
@@ -29,11 +38,12 @@ grep -A1 -F "daemon:$worker" "$out/plan-workers.out" | grep -q "not running" \
   || { cat "$out/plan-workers.out"; fail "the dry run does not plan $worker as not running"; }
 run_pgtwin apply-workers reconcile "$spec" --no-color
 expect_rc apply-workers 0
-started=$(cat "$pid_file") || fail "no pid file $pid_file after the apply"
-[ "$started" != "$killed" ] && [ -d "/proc/$started" ] \
-  || fail "$worker is not running again (pid file: $started, killed: $killed)"
-grep -qE "^  $worker +dc2/accountdb_p001 +running \(pid $started\)" "$out/apply-workers.out" \
-  || { cat "$out/apply-workers.out"; fail "the apply does not list $worker running as pid $started"; }
+restarted=$(cat "$pid_file") || fail "no pid file $pid_file after the apply"
+[ "$restarted" != "$killed" ] && [ -d "/proc/$restarted" ] \
+  || fail "$worker is not running again (pid file: $restarted, killed: $killed)"
+grep -qE "^  $worker +dc2/accountdb_p001 +running \(pid $restarted\)" "$out/apply-workers.out" \
+  || { cat "$out/apply-workers.out"; daemon_logs
+       fail "the apply does not list $worker running as pid $restarted"; }
 "$sandbox" check test > "$out/check-test-2.log" 2>&1 \
   || { cat "$out/check-test-2.log"; fail "rows do not flow in Test after the restart"; }
 run_pgtwin status-workers reconcile "$spec" --dry-run --no-color
@@ -42,7 +52,8 @@ daemons=$(sed -n '/^Daemons:/,$p' "$out/status-workers.out")
 for name in pgqd_dc1 l3_accountdb_p000_dc1 l3_accountdb_p000_dc2 l3_accountdb_p001_dc1 \
     l3_accountdb_p001_dc2; do
   grep -qE "^  $name +dc[12](/accountdb_p00[01])? +running \(pid [0-9]+\)" <<<"$daemons" \
-    || { cat "$out/status-workers.out"; fail "the dry run does not list $name running"; }
+    || { cat "$out/status-workers.out"; daemon_logs
+         fail "the dry run does not list $name running"; }
 done
 grep -qE "^  l3_accountdb_p000_dc2 .* lag [0-9.]+ s +last seen [0-9.]+ s ago" <<<"$daemons" \
   || { cat "$out/status-workers.out"; fail "the dry run shows no lag of l3_accountdb_p000_dc2"; }
