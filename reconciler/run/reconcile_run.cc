@@ -7,16 +7,14 @@
 #include <utility>
 
 #include "providers/postgres/catalog_reader.h"
-#include "providers/postgres/daemon_status_reader.h"
-#include "providers/process/daemon_control.h"
-#include "providers/process/daemon_files.h"
 #include "providers/postgres/password_reader.h"
 #include "providers/postgres/system_identifier.h"
+#include "providers/process/daemon_control.h"
 #include "reconciler/apply/executor.h"
 #include "reconciler/expand/checked_spec.h"
 #include "reconciler/expand/expander.h"
-#include "reconciler/plan/daemon_planner.h"
 #include "reconciler/plan/planner.h"
+#include "reconciler/run/daemon_pass.h"
 #include "reconciler/run/observe_sites.h"
 
 namespace pgtwin {
@@ -126,52 +124,6 @@ std::vector<SitePlanInput> PlanInputs(const std::vector<ObservedSite>& sites,
   return inputs;
 }
 
-// The replication daemons of the spec's `workers` on this host, planned for the sites that
-// were observed.
-struct DaemonPlanning {
-  const std::vector<DaemonSpec>* desired = nullptr;
-  std::string dir;  // "" = the spec has no `workers`: nothing is planned
-  std::set<std::string> sites;
-
-  void AddTo(const PlanOptions& options, Plan& plan) const {
-    if (dir.empty()) return;
-    PlanDaemons(*desired, sites, ObserveDaemons(dir), options, plan);
-  }
-
-  // How the planned sites' daemons are doing now: running, lag, last error. A daemon not set
-  // up yet (no ini file: its databases may not exist either) is only "not running".
-  std::vector<DaemonStatus> CurrentStatus(const std::vector<SiteSpec>& spec_sites) const {
-    if (dir.empty()) return {};
-    std::vector<ObservedDaemon> observed = ObserveDaemons(dir);
-    std::set<std::string> set_up;
-    for (const ObservedDaemon& daemon : observed) {
-      if (daemon.config) set_up.insert(daemon.name);
-    }
-    std::vector<DaemonSpec> planned;
-    for (const DaemonSpec& daemon : *desired) {
-      if (sites.count(daemon.site) > 0 && set_up.count(daemon.name) > 0) {
-        planned.push_back(daemon);
-      }
-    }
-    std::vector<DaemonStatus> read = ReadDaemonStatus(planned, observed, spec_sites);
-    std::vector<DaemonStatus> statuses;
-    auto next = read.begin();
-    for (const DaemonSpec& daemon : *desired) {
-      if (sites.count(daemon.site) == 0) continue;
-      if (set_up.count(daemon.name) > 0 && next != read.end()) {
-        statuses.push_back(*next++);
-      } else {
-        DaemonStatus not_set_up;
-        not_set_up.name = daemon.name;
-        not_set_up.site = daemon.site;
-        not_set_up.database = daemon.database;
-        statuses.push_back(std::move(not_set_up));
-      }
-    }
-    return statuses;
-  }
-};
-
 // The check that an apply converged: the sites where some action was done are observed again
 // (their locks are still held) and planned again; what that plan holds is still different.
 // nullopt when no action was done (nothing changed since the sites were observed).
@@ -179,7 +131,7 @@ std::optional<Verification> Verify(const ReconcileReport& report,
                                    const std::vector<ObservedSite>& sites,
                                    const ObserveOptions& observe, const DesiredState& desired,
                                    const PlanOptions& plan_options, bool manage_passwords,
-                                   const DaemonPlanning& daemons) {
+                                   const DaemonPass& daemons) {
   std::set<std::string> changed;
   for (size_t i = 0; i < report.outcomes.size() && i < report.plan.actions.size(); ++i) {
     if (report.outcomes[i].state == ActionState::kDone) changed.insert(report.plan.actions[i].site);
@@ -252,8 +204,9 @@ StatusOr<RunResult> RunReconcile(const std::string& spec_path, const RunOptions&
     if (site.error.empty()) conninfos[spec_site.name] = spec_site.Conninfo();
   }
   report.plan = BuildPlan(PlanInputs(sites, desired, manage_passwords), *plan_options);
-  DaemonPlanning daemons{&desired.daemons, spec.workers.dir, {}};
-  for (const auto& [site, conninfo] : conninfos) daemons.sites.insert(site);
+  std::set<std::string> observed_sites;
+  for (const auto& [site, conninfo] : conninfos) observed_sites.insert(site);
+  DaemonPass daemons(desired.daemons, spec.workers.dir, std::move(observed_sites));
   daemons.AddTo(*plan_options, report.plan);
   BlockProtectedSites(sites, &report.plan);
   spdlog::info("plan: {} actions, {} unmanaged", report.plan.actions.size(),
