@@ -4,6 +4,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <pqxx/pqxx>
 #include <thread>
@@ -23,19 +24,20 @@ constexpr char kReadOptions[] =
     " connect_timeout=3"
     " options='-c default_transaction_read_only=on -c statement_timeout=10000'";
 
+// Each query takes the workers as one JSON parameter (WorkersJson).
 // The cur_error of each worker working on this node.
 constexpr char kWorkerErrorSql[] =
-    "SELECT w.i, c.cur_error FROM unnest($1::int[], $2::text[], $3::text[]) AS w(i, queue, worker) "
+    "SELECT w.i, c.cur_error FROM json_to_recordset($1::json) AS w(i int, queue text, worker text) "
     "CROSS JOIN LATERAL pgq_node.get_consumer_info(w.queue) c WHERE c.consumer_name = w.worker";
 // Lag and last-seen time of each worker this node provides to.
 constexpr char kConsumerLagSql[] =
     "SELECT w.i, extract(epoch FROM c.lag)::float8, extract(epoch FROM c.last_seen)::float8 "
-    "FROM unnest($1::int[], $2::text[], $3::text[]) AS w(i, queue, worker) "
+    "FROM json_to_recordset($1::json) AS w(i int, queue text, worker text) "
     "CROSS JOIN LATERAL pgq.get_consumer_info(w.queue, w.worker) c";
 // The ticker lag of each root worker's queue.
 constexpr char kTickerLagSql[] =
     "SELECT w.i, extract(epoch FROM q.ticker_lag)::float8 "
-    "FROM unnest($1::int[], $2::text[]) AS w(i, queue) "
+    "FROM json_to_recordset($1::json) AS w(i int, queue text) "
     "CROSS JOIN LATERAL pgq.get_queue_info(w.queue) q";
 
 // One database to read, and for which workers (indexes into the daemon list).
@@ -56,25 +58,14 @@ struct DatabaseReading {
   std::map<size_t, std::optional<double>> last_seen;
 };
 
-// "{"a","b"}": a text[] literal.
-std::string TextArray(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
+// The workers `indexes` of `daemons` as [{"i": index, "queue": ..., "worker": ...}, ...].
+std::string WorkersJson(const std::vector<DaemonSpec>& daemons,
+                        const std::vector<size_t>& indexes) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (size_t i : indexes) {
+    rows.push_back({{"i", i}, {"queue", daemons[i].queue}, {"worker", daemons[i].name}});
   }
-  return out + "}";
-}
-
-std::string IntArray(const std::vector<size_t>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) out += (i > 0 ? "," : "") + std::to_string(items[i]);
-  return out + "}";
+  return rows.dump();
 }
 
 // The first line of `text`, trimmed, at most kMaxErrorChars bytes (cut at a character
@@ -97,13 +88,12 @@ std::optional<double> OptionalDouble(const pqxx::field& field) {
 
 std::string Where(const DatabaseRead& read) { return read.site->name + "/" + read.database; }
 
-// "dc2/accountdb: <what went wrong> (postgresql://postgres@host:5432)": `message` (which
-// starts with the connection's display name, `source`) said from the site and database.
-std::string ReadError(const DatabaseRead& read, const ConnTarget& target, const std::string& source,
-                      const std::string& message) {
-  std::string what = message;
-  if (what.compare(0, source.size() + 2, source + ": ") == 0) what.erase(0, source.size() + 2);
-  return Where(read) + ": " + what + " (" + target.ServerDisplayName() + ")";
+// "dc2/accountdb: <what went wrong> (postgresql://host:5432)": the error `e` of `step` ("" for
+// connecting), said from the site and database, with the server it happened on.
+std::string ReadError(const DatabaseRead& read, const ConnTarget& target, const std::exception& e,
+                      const std::string& step) {
+  return StatusFromException(e, Where(read), step).message() + " (" +
+         target.ServerDisplayName() + ")";
 }
 
 void Read(const std::vector<DaemonSpec>& daemons, const DatabaseRead& read,
@@ -115,12 +105,11 @@ void Read(const std::vector<DaemonSpec>& daemons, const DatabaseRead& read,
     reading->provider_error = "provider " + reading->error;
     return;
   }
-  const std::string source = target->DisplayName();
   std::unique_ptr<pqxx::connection> conn;
   try {
     conn = std::make_unique<pqxx::connection>(target->ConnString());
   } catch (const std::exception& e) {
-    reading->error = ReadError(read, *target, source, StatusFromException(e, source, "").message());
+    reading->error = ReadError(read, *target, e, "");
     reading->provider_error = "provider " + reading->error;
     return;
   }
@@ -131,42 +120,29 @@ void Read(const std::vector<DaemonSpec>& daemons, const DatabaseRead& read,
     try {
       query();
     } catch (const std::exception& e) {
-      if (error->empty()) {
-        *error = prefix +
-                 ReadError(read, *target, source, StatusFromException(e, source, step).message());
-      }
+      if (error->empty()) *error = prefix + ReadError(read, *target, e, step);
     }
-  };
-  auto arrays = [&](const std::vector<size_t>& indexes) {
-    std::vector<std::string> queues, workers;
-    for (size_t i : indexes) {
-      queues.push_back(daemons[i].queue);
-      workers.push_back(daemons[i].name);
-    }
-    return std::make_pair(TextArray(queues), TextArray(workers));
   };
   if (!read.workers.empty()) {
     run("worker errors", &reading->error, "", [&] {
-      auto [queues, workers] = arrays(read.workers);
       for (const pqxx::row& row :
-           work.exec_params(kWorkerErrorSql, IntArray(read.workers), queues, workers)) {
+           work.exec_params(kWorkerErrorSql, WorkersJson(daemons, read.workers))) {
         if (!row[1].is_null()) reading->cur_errors[row[0].as<size_t>()] = row[1].c_str();
       }
     });
   }
   if (!read.roots.empty()) {
     run("ticker lag", &reading->error, "", [&] {
-      std::string queues = arrays(read.roots).first;
-      for (const pqxx::row& row : work.exec_params(kTickerLagSql, IntArray(read.roots), queues)) {
+      for (const pqxx::row& row :
+           work.exec_params(kTickerLagSql, WorkersJson(daemons, read.roots))) {
         reading->lags[row[0].as<size_t>()] = OptionalDouble(row[1]);
       }
     });
   }
   if (!read.provided.empty()) {
     run("consumer lag", &reading->provider_error, "provider ", [&] {
-      auto [queues, workers] = arrays(read.provided);
       for (const pqxx::row& row :
-           work.exec_params(kConsumerLagSql, IntArray(read.provided), queues, workers)) {
+           work.exec_params(kConsumerLagSql, WorkersJson(daemons, read.provided))) {
         size_t i = row[0].as<size_t>();
         reading->lags[i] = OptionalDouble(row[1]);
         reading->last_seen[i] = OptionalDouble(row[2]);
