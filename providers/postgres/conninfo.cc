@@ -6,6 +6,8 @@
 #include <cctype>
 #include <memory>
 
+#include "model/conninfo_text.h"
+
 namespace pgtwin {
 namespace {
 
@@ -67,16 +69,6 @@ std::string DefaultOption(const char* keyword) {
     if (std::string(o->keyword) == keyword) return o->val != nullptr ? o->val : "";
   }
   return "";
-}
-
-// Quotes a value for a key=value conninfo.
-std::string QuoteValue(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
 }
 
 }  // namespace
@@ -147,7 +139,7 @@ std::string ConnTarget::ConnString(const std::string& dbname) const {
   std::string out;
   auto add = [&out](const std::string& key, const std::string& value) {
     if (!out.empty()) out += ' ';
-    out += key + "=" + QuoteValue(value);
+    out += key + "=" + QuoteConninfoValue(value);
   };
   for (const auto& [key, value] : options_) {
     if (key == "client_encoding" || (key == "dbname" && !dbname.empty())) continue;
